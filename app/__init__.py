@@ -1,0 +1,83 @@
+"""Waymark: improvement-plan highlight reporting with approvals."""
+import sqlalchemy as sa
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from app.config import config_from_environment
+from app.extensions import csrf, db, htmx, login_manager, migrate
+
+PROJECT_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=None, **overrides) -> Flask:
+    """Build the application. `overrides` are config values that win over the class (tests use them)."""
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        # The GOV.UK Frontend stylesheet refers to /assets/...
+        static_url_path="/assets",
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    config_class = config_class or config_from_environment()
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.finalise(app)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    with app.app_context():
+        _configure_sqlite(db.engine)
+
+    from app import templating
+    from app.auth import bp as auth_bp
+    from app.cli import register_cli
+    from app.errors import register_error_handlers
+    from app.main import bp as main_bp
+    from app.periods import bp as periods_bp
+    from app.updates import bp as updates_bp
+    from app.workstreams import bp as workstreams_bp
+
+    templating.register(app)
+    register_error_handlers(app)
+    register_cli(app)
+    for blueprint in (auth_bp, main_bp, periods_bp, workstreams_bp, updates_bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _configure_sqlite(engine) -> None:
+    """Foreign keys on, and real transactions (pysqlite's default defers BEGIN and breaks SAVEPOINT)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,81 @@
+"""Configuration classes, read from the environment.
+
+`DATABASE_URL` selects the database (SQLite in the instance folder by default, PostgreSQL as
+postgresql+psycopg://...); `SECRET_KEY` signs sessions and CSRF tokens and is required in production.
+"""
+import os
+import secrets
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SERVICE_NAME = "Waymark"
+    ORGANISATION_NAME = os.environ.get("WAYMARK_ORGANISATION", "Combined Authority Improvement Plan")
+    # Password hashing: werkzeug's scrypt (memory-hard KDF) unless a test config lowers the cost.
+    PASSWORD_HASH_METHOD = "scrypt"
+    PRODUCTION = False
+
+    @classmethod
+    def finalise(cls, app):
+        """Fill in what depends on the instance folder or on the environment being development."""
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            os.makedirs(app.instance_path, exist_ok=True)
+            path = os.path.join(app.instance_path, "waymark.sqlite")
+            app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+        if not app.config.get("SECRET_KEY"):
+            if app.config["PRODUCTION"]:
+                raise RuntimeError("SECRET_KEY must be set in the environment in production.")
+            app.config["SECRET_KEY"] = _development_secret_key(app.instance_path)
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class ProductionConfig(Config):
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = True
+    # Cheap hashing keeps the suite fast; production strength is asserted in its own test.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SECRET_KEY = "test-secret-key"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def config_from_environment():
+    name = os.environ.get("WAYMARK_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"WAYMARK_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.") from None
+
+
+def _development_secret_key(instance_path):
+    """A key kept in the instance folder so development sign-ins survive a restart."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = os.path.join(instance_path, "development-secret-key")
+    if not os.path.exists(path):
+        with open(path, "w", encoding="ascii") as key_file:
+            key_file.write(secrets.token_urlsafe(48))
+        os.chmod(path, 0o600)
+    with open(path, encoding="ascii") as key_file:
+        return key_file.read().strip()

@@ -1,0 +1,29 @@
+"""Error pages in the service's own layout."""
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+ERROR_PAGES = {
+    400: ("Sorry, there is a problem with your request", "errors/400.html"),
+    403: ("You do not have access to this page", "errors/403.html"),
+    404: ("Page not found", "errors/404.html"),
+    405: ("Sorry, that action is not available here", "errors/400.html"),
+    409: ("This cannot be changed now", "errors/409.html"),
+    500: ("Sorry, there is a problem with the service", "errors/500.html"),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    for code, (title, template) in ERROR_PAGES.items():
+        app.register_error_handler(code, _handler(code, title, template))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/csrf.html", title="Your session has expired", reason=error.description), 400
+
+
+def _handler(code, title, template):
+    def handle(error):
+        description = getattr(error, "description", "")
+        return render_template(template, title=title, description=description), code
+
+    return handle

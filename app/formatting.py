@@ -1,0 +1,48 @@
+"""How dates and officers' free text are written on screen and in reports."""
+import datetime as dt
+import itertools
+import re
+
+from markupsafe import Markup, escape
+
+_BULLET = re.compile(r"^\s*[-•]\s+")
+
+
+def long_date(value: dt.date | None) -> str:
+    """1 September 2023 (GOV.UK style: no leading zero, full month)."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def short_date(value: dt.date | None) -> str:
+    """1 Sep 2023, for tables."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%b %Y}"
+
+
+def date_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(dt.timezone.utc)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M} UTC"
+
+
+def prose(text: str | None) -> Markup:
+    """Officers' plain text as HTML: blank lines separate paragraphs and lines starting "- " make a list.
+
+    Every piece of the text is escaped before it is wrapped in markup.
+    """
+    html = []
+    for block in re.split(r"\n\s*\n", (text or "").strip()):
+        lines = [line for line in block.splitlines() if line.strip()]
+        for is_bullet, run in itertools.groupby(lines, key=lambda line: bool(_BULLET.match(line))):
+            run = list(run)
+            if is_bullet:
+                items = "".join(f"<li>{escape(_BULLET.sub('', line).strip())}</li>" for line in run)
+                html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
+            else:
+                body = Markup("<br>").join(escape(line.strip()) for line in run)
+                html.append(f'<p class="govuk-body">{body}</p>')
+    return Markup('<div class="wm-prose">' + "".join(html) + "</div>") if html else Markup("")

@@ -1,0 +1,137 @@
+"""What waits for a person in each of their roles, with its due date."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    ReportingPeriod,
+    ReportState,
+    Role,
+    RoleAssignment,
+    UpdateState,
+    User,
+    Workstream,
+    WorkstreamUpdate,
+)
+from app.periods.queries import all_periods
+from app.reports.queries import latest_reports
+from app.workflow import holder_roles
+
+UPDATE_TASKS = {
+    UpdateState.DRAFT: ("Write the highlight report", "drafts_due"),
+    UpdateState.RETURNED: ("Revise the returned highlight report", "drafts_due"),
+    UpdateState.SUBMITTED: ("Review the highlight report", "approvals_due"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkItem:
+    title: str
+    subject: str
+    href: str
+    due: dt.date | None
+    detail: str = ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due is not None and self.due < dt.date.today()
+
+
+def work_for(user: User) -> list[WorkItem]:
+    periods = all_periods()
+    reports = latest_reports([p.id for p in periods])
+    open_periods = [p for p in periods if p.id in reports and reports[p.id].state is not ReportState.SIGNED_OFF]
+    items = _update_tasks(user, open_periods)
+    if user.has_role(Role.LEAD_DIRECTOR):
+        items += [
+            WorkItem(
+                "Write the programme overview",
+                period.label,
+                url_for("periods.show", period_id=period.id),
+                period.sign_off_due,
+            )
+            for period in open_periods
+            if not reports[period.id].overview.strip()
+        ]
+    if user.has_any_role(Role.CMT_MEMBER, Role.PMO):
+        counts = _approved_counts(open_periods)
+        title = "Sign off the programme report" if user.has_role(Role.CMT_MEMBER) else "Follow the period's progress"
+        items += [
+            WorkItem(
+                title,
+                period.label,
+                url_for("periods.show", period_id=period.id),
+                period.sign_off_due,
+                f"{counts[period.id][0]} of {counts[period.id][1]} workstream updates approved",
+            )
+            for period in open_periods
+        ]
+    if user.has_any_role(Role.IIB_MEMBER, Role.VIEWER):
+        signed_off = [p for p in periods if p.id in reports and reports[p.id].state is ReportState.SIGNED_OFF]
+        items += [
+            WorkItem(
+                "Read the signed-off programme report",
+                period.label,
+                url_for("periods.show", period_id=period.id),
+                period.iib_meeting_date,
+                f"Revision {reports[period.id].revision}",
+            )
+            for period in signed_off[:3]
+        ]
+    return sorted(items, key=lambda item: (item.due or dt.date.max, item.title, item.subject))
+
+
+def _update_tasks(user: User, open_periods: list[ReportingPeriod]) -> list[WorkItem]:
+    workstream_ids = user.workstream_ids_with(Role.PROJECT_MANAGER, Role.PMO_SUPPORT, Role.SPONSOR)
+    if not workstream_ids or not open_periods:
+        return []
+    updates = db.session.scalars(
+        sa.select(WorkstreamUpdate)
+        .where(
+            WorkstreamUpdate.period_id.in_([p.id for p in open_periods]),
+            WorkstreamUpdate.workstream_id.in_(workstream_ids),
+            WorkstreamUpdate.state.in_(list(UPDATE_TASKS)),
+        )
+        .options(
+            selectinload(WorkstreamUpdate.workstream)
+            .selectinload(Workstream.role_assignments)
+            .selectinload(RoleAssignment.user),
+            selectinload(WorkstreamUpdate.period),
+        )
+    )
+    items = []
+    for update in updates:
+        if not user.roles_for(update.workstream_id) & set(holder_roles(update)):
+            continue
+        title, due_field = UPDATE_TASKS[update.state]
+        items.append(
+            WorkItem(
+                title,
+                update.workstream.title,
+                url_for("updates.show", update_id=update.id),
+                getattr(update.period, due_field),
+                f"{update.period.label} · {update.state.label}",
+            )
+        )
+    return items
+
+
+def _approved_counts(periods: list[ReportingPeriod]) -> dict[int, tuple[int, int]]:
+    """(approved, total) active workstream updates of each period."""
+    if not periods:
+        return {}
+    approved = sa.func.sum(sa.case((WorkstreamUpdate.state == UpdateState.APPROVED, 1), else_=0))
+    rows = db.session.execute(
+        sa.select(WorkstreamUpdate.period_id, approved, sa.func.count())
+        .join(Workstream)
+        .where(WorkstreamUpdate.period_id.in_([p.id for p in periods]), Workstream.active.is_(True))
+        .group_by(WorkstreamUpdate.period_id)
+    )
+    counts = {period_id: (int(done or 0), total) for period_id, done, total in rows}
+    return {p.id: counts.get(p.id, (0, 0)) for p in periods}

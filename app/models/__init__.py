@@ -1,0 +1,38 @@
+"""Waymark's data model. Import models from here."""
+from app.models.audit import AuditEvent, AuditTrailIsAppendOnly
+from app.models.programme import ReportingPeriod, Workstream, WorkstreamOutcome
+from app.models.reports import ProgrammeReport, ReportState
+from app.models.updates import (
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    Risk,
+    RiskStatus,
+    UpdateState,
+    WorkstreamUpdate,
+)
+from app.models.users import PROGRAMME_ROLES, WORKSTREAM_ROLES, Role, RoleAssignment, User
+from app.rag import RAG
+
+__all__ = [
+    "AuditEvent",
+    "AuditTrailIsAppendOnly",
+    "Milestone",
+    "MilestoneKind",
+    "MilestoneStatus",
+    "PROGRAMME_ROLES",
+    "ProgrammeReport",
+    "RAG",
+    "ReportState",
+    "ReportingPeriod",
+    "Risk",
+    "RiskStatus",
+    "Role",
+    "RoleAssignment",
+    "UpdateState",
+    "User",
+    "WORKSTREAM_ROLES",
+    "Workstream",
+    "WorkstreamOutcome",
+    "WorkstreamUpdate",
+]

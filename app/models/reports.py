@@ -1,0 +1,57 @@
+"""The programme report of a period: the lead executive director's overview and the CMT sign-off.
+
+A period has one report per revision. Signing a revision off freezes a snapshot of the whole report
+with a SHA-256 fingerprint of its content; reopening starts the next revision.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.programme import ReportingPeriod
+from app.models.types import UTCDateTime, enum_column
+from app.models.users import User
+
+
+class ReportState(enum.Enum):
+    OPEN = "Open"
+    SIGNED_OFF = "Signed off"
+    REOPENED = "Reopened"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+class ProgrammeReport(db.Model):
+    __tablename__ = "programme_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("reporting_period.id"), index=True)
+    revision: Mapped[int] = mapped_column(default=1)
+    state: Mapped[ReportState] = mapped_column(enum_column(ReportState), default=ReportState.OPEN)
+    overview: Mapped[str] = mapped_column(sa.Text, default="")
+    overview_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Why this revision was opened (revision 2 onwards), and which workstreams it reopened.
+    reopen_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    signed_off_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    cmt_meeting_date: Mapped[dt.date | None]
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
+    content_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    version: Mapped[int] = mapped_column(default=1)
+
+    period: Mapped[ReportingPeriod] = relationship()
+    overview_by: Mapped[User | None] = relationship(foreign_keys=[overview_by_id])
+    signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
+
+    __table_args__ = (sa.UniqueConstraint("period_id", "revision"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state is ReportState.SIGNED_OFF

@@ -1,0 +1,146 @@
+"""People and the roles they hold, programme-wide or for one workstream."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.types import UTCDateTime, enum_column, utcnow
+
+
+class Role(enum.Enum):
+    # Programme-wide roles
+    PMO = "PMO"
+    CMT_MEMBER = "CMT member"
+    LEAD_DIRECTOR = "Lead executive director"
+    IIB_MEMBER = "IIB member"
+    VIEWER = "Viewer"
+    # Roles held for one workstream
+    PROJECT_MANAGER = "Project manager"
+    SPONSOR = "Sponsor"
+    PMO_SUPPORT = "PMO support"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+    @property
+    def is_workstream_role(self) -> bool:
+        return self in WORKSTREAM_ROLES
+
+
+WORKSTREAM_ROLES = frozenset({Role.PROJECT_MANAGER, Role.SPONSOR, Role.PMO_SUPPORT})
+PROGRAMME_ROLES = frozenset(Role) - WORKSTREAM_ROLES
+
+
+# A hash of a random password, checked when the email is unknown so that a wrong email takes as
+# long as a wrong password (no account enumeration by timing).
+_TIMING_DECOY_HASHES: dict[str, str] = {}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    # Stored lower-cased so the unique constraint is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    role_assignments: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+    @validates("email")
+    def _normalise_email(self, _key, email: str) -> str:
+        return normalise_email(email)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Role questions. Assignments are loaded with the user, so these cost no queries.
+    def has_role(self, role: Role) -> bool:
+        return any(assignment.role is role for assignment in self.role_assignments)
+
+    def has_any_role(self, *roles: Role) -> bool:
+        return any(assignment.role in roles for assignment in self.role_assignments)
+
+    def roles_for(self, workstream_id: int) -> set[Role]:
+        return {a.role for a in self.role_assignments if a.workstream_id == workstream_id}
+
+    def workstream_ids_with(self, *roles: Role) -> set[int]:
+        return {a.workstream_id for a in self.role_assignments if a.role in roles and a.workstream_id is not None}
+
+    @property
+    def programme_roles(self) -> list[Role]:
+        return sorted({a.role for a in self.role_assignments if a.workstream_id is None}, key=list(Role).index)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_sign_in(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None, taking the same time either way."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _TIMING_DECOY_HASHES:
+            _TIMING_DECOY_HASHES[method] = generate_password_hash("timing-decoy", method=method)
+        check_password_hash(_TIMING_DECOY_HASHES[method], password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+class RoleAssignment(db.Model):
+    __tablename__ = "role_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    workstream_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("workstream.id", ondelete="CASCADE"), index=True
+    )
+
+    user: Mapped[User] = relationship(back_populates="role_assignments")
+    workstream: Mapped["Workstream | None"] = relationship(back_populates="role_assignments")  # noqa: F821
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "role", "workstream_id"),
+        # NULLs are distinct in the constraint above, so programme roles need their own.
+        sa.Index(
+            "uq_role_assignment_programme_role",
+            "user_id",
+            "role",
+            unique=True,
+            sqlite_where=sa.text("workstream_id IS NULL"),
+            postgresql_where=sa.text("workstream_id IS NULL"),
+        ),
+        # Workstream roles name their workstream; programme roles do not.
+        sa.CheckConstraint(
+            "(role IN ('PROJECT_MANAGER', 'SPONSOR', 'PMO_SUPPORT')) = (workstream_id IS NOT NULL)",
+            name="workstream_role_has_workstream",
+        ),
+    )

@@ -1,0 +1,84 @@
+"""Who may see and do what. Routes, templates and tests all ask here, by name:
+
+    can(user, "view_update", update)
+
+Readers outside the officer team (IIB members and committee viewers) see signed-off reports only.
+Officers see every period; a workstream's draft or submitted update is visible to that workstream's
+team (project managers, sponsor, PMO support) and to the PMO, CMT and lead executive director, and
+to everyone else once approved.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from app.models import ReportingPeriod, Role, UpdateState, User, Workstream, WorkstreamUpdate
+from app.models.users import WORKSTREAM_ROLES
+
+PROGRAMME_STAFF_ROLES = (Role.PMO, Role.CMT_MEMBER, Role.LEAD_DIRECTOR)
+READER_ROLES = (Role.IIB_MEMBER, Role.VIEWER)
+
+
+def is_officer(user: User) -> bool:
+    """Anyone with a role in running the programme (not only reading its signed-off reports)."""
+    return any(a.role not in READER_ROLES for a in user.role_assignments)
+
+
+def is_programme_staff(user: User) -> bool:
+    return user.has_any_role(*PROGRAMME_STAFF_ROLES)
+
+
+def is_on_workstream_team(user: User, workstream_id: int) -> bool:
+    return bool(user.roles_for(workstream_id) & WORKSTREAM_ROLES)
+
+
+def _can_view_period(user: User, period: ReportingPeriod) -> bool:
+    if is_officer(user):
+        return True
+    return user.has_any_role(*READER_ROLES) and _period_signed_off(period)
+
+
+def _can_view_workstream(user: User, workstream: Workstream) -> bool:
+    return is_officer(user) or user.has_any_role(*READER_ROLES)
+
+
+def _can_view_update(user: User, update: WorkstreamUpdate) -> bool:
+    if is_programme_staff(user) or is_on_workstream_team(user, update.workstream_id):
+        return True
+    if is_officer(user):
+        return update.state is UpdateState.APPROVED
+    return user.has_any_role(*READER_ROLES) and _period_signed_off(update.period)
+
+
+def _can_administer(user: User, _target=None) -> bool:
+    return user.has_role(Role.PMO)
+
+
+def _period_signed_off(period: ReportingPeriod) -> bool:
+    from app.reports.queries import has_signed_off_revision
+
+    return has_signed_off_revision(period)
+
+
+RULES: dict[str, Callable[[User, object], bool]] = {
+    "view_period": _can_view_period,
+    "view_workstream": _can_view_workstream,
+    "view_update": _can_view_update,
+    "administer": _can_administer,
+}
+
+
+def can(user, action: str, target=None) -> bool:
+    """True if `user` may do `action` to `target`. Unknown actions are a programming error."""
+    rule = RULES[action]
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return rule(user, target)
+
+
+def require(action: str, target=None) -> None:
+    """Abort with 403 unless the signed-in user may do `action` to `target`."""
+    from flask import abort
+    from flask_login import current_user
+
+    if not can(current_user, action, target):
+        abort(403)

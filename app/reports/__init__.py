@@ -1,0 +1,1 @@
+"""Programme reports: their revisions, sign-off state and content snapshots."""

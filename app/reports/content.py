@@ -1,0 +1,119 @@
+"""The content of a programme report as plain data: what is shown, printed, frozen and fingerprinted.
+
+`report_content` reads the live rows; signing off stores its result as the revision's snapshot with
+`fingerprint`, a SHA-256 of the canonical JSON, so a locked report can be shown and verified as it
+was signed off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from app.models import ProgrammeReport, ReportingPeriod, User, Workstream, WorkstreamUpdate
+from app.periods.queries import period_status
+from app.rag import RAG, RAG_DEFINITIONS
+
+SNAPSHOT_FORMAT = 1
+
+
+def _names(people: list[User]) -> list[str]:
+    return [person.name for person in people]
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _rag(value: RAG | None) -> str | None:
+    return value.name if value else None
+
+
+def workstream_details(workstream: Workstream) -> dict:
+    return {
+        "id": workstream.id,
+        "code": workstream.code,
+        "title": workstream.title,
+        "description": workstream.description,
+        "outcomes": [{"heading": o.heading, "text": o.text} for o in workstream.outcomes],
+        "sponsors": _names(workstream.sponsors),
+        "project_managers": _names(workstream.project_managers),
+        "pmo_support": _names(workstream.pmo_support),
+        "agreed_completion_date": _iso(workstream.agreed_completion_date),
+        "forecast_completion_date": _iso(workstream.forecast_completion_date),
+    }
+
+
+def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None) -> dict:
+    """One workstream's highlight report, every section in the seed report's order."""
+    return {
+        "update_id": update.id,
+        "workstream": workstream_details(update.workstream),
+        "state": update.state.name,
+        "rag_this_period": _rag(update.rating),
+        "rag_last_period": _rag(rag_last_period),
+        "proposed_rag": _rag(update.proposed_rag),
+        "agreed_rag": _rag(update.agreed_rag),
+        "key_activities": update.key_activities,
+        "engagement": update.engagement,
+        "concerns": update.concerns,
+        "rag_rationale": update.rag_rationale,
+        "rag_change_reason": update.rag_change_reason,
+        "sponsor_comments": update.sponsor_comments,
+        "agreed_rag_justification": update.agreed_rag_justification,
+        "milestones_this_period": [
+            {
+                "reference": m.reference,
+                "description": m.description,
+                "status": m.status.name if m.status else None,
+                "status_note": m.status_note,
+            }
+            for m in update.milestones_this_period
+        ],
+        "milestones_next_period": [
+            {"reference": m.reference, "description": m.description} for m in update.milestones_next_period
+        ],
+        "risks": [
+            {
+                "reference": r.reference,
+                "description": r.description,
+                "mitigation": r.mitigation,
+                "status": r.status.name,
+                "closure_note": r.closure_note,
+            }
+            for r in update.risks
+        ],
+        "completed_by": update.completed_by.name if update.completed_by else None,
+        "completion_date": _iso(update.completion_date),
+        "approved_by": update.approved_by.name if update.approved_by else None,
+    }
+
+
+def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
+    rows = period_status(period)
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "period": {
+            "id": period.id,
+            "start_date": _iso(period.start_date),
+            "end_date": _iso(period.end_date),
+            "label": period.label,
+        },
+        "revision": report.revision,
+        "overview": report.overview,
+        "overview_by": report.overview_by.name if report.overview_by else None,
+        "status_table": [
+            {
+                "workstream": row.workstream.title,
+                "rag_this_period": _rag(row.rag_this_period),
+                "rag_last_period": _rag(row.rag_last_period),
+            }
+            for row in rows
+        ],
+        "workstreams": [update_section(row.update, row.rag_last_period) for row in rows if row.update],
+        "rag_methodology": [{"rating": rag.name, "definition": RAG_DEFINITIONS[rag]} for rag in RAG],
+    }
+
+
+def fingerprint(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

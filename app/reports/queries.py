@@ -1,0 +1,69 @@
+"""Reading programme reports: the latest revision of a period and whether it is signed off."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import g
+
+from app.extensions import db
+from app.models import ProgrammeReport, ReportingPeriod, ReportState
+
+
+def latest_reports(period_ids) -> dict[int, ProgrammeReport]:
+    """The latest revision of each period's report, keyed by period id, cached for the request."""
+    cache = g.setdefault("latest_reports", {})
+    missing = [pid for pid in set(period_ids) if pid not in cache]
+    if missing:
+        newest = (
+            sa.select(ProgrammeReport.period_id, sa.func.max(ProgrammeReport.revision).label("revision"))
+            .where(ProgrammeReport.period_id.in_(missing))
+            .group_by(ProgrammeReport.period_id)
+            .subquery()
+        )
+        rows = db.session.scalars(
+            sa.select(ProgrammeReport).join(
+                newest,
+                sa.and_(
+                    ProgrammeReport.period_id == newest.c.period_id,
+                    ProgrammeReport.revision == newest.c.revision,
+                ),
+            )
+        )
+        for report in rows:
+            cache[report.period_id] = report
+        for pid in missing:
+            cache.setdefault(pid, None)
+    return {pid: cache[pid] for pid in period_ids if cache.get(pid) is not None}
+
+
+def latest_report(period: ReportingPeriod) -> ProgrammeReport | None:
+    return latest_reports([period.id]).get(period.id)
+
+
+def is_signed_off(period: ReportingPeriod) -> bool:
+    report = latest_report(period)
+    return report is not None and report.state is ReportState.SIGNED_OFF
+
+
+def signed_off_revisions(period: ReportingPeriod) -> list[ProgrammeReport]:
+    return list(
+        db.session.scalars(
+            sa.select(ProgrammeReport)
+            .where(ProgrammeReport.period_id == period.id, ProgrammeReport.state == ReportState.SIGNED_OFF)
+            .order_by(ProgrammeReport.revision)
+        )
+    )
+
+
+def signed_off_period_ids() -> frozenset[int]:
+    """Periods with at least one signed-off revision (what IIB members and viewers may read)."""
+    if "signed_off_period_ids" not in g:
+        g.signed_off_period_ids = frozenset(
+            db.session.scalars(
+                sa.select(ProgrammeReport.period_id).where(ProgrammeReport.state == ReportState.SIGNED_OFF).distinct()
+            )
+        )
+    return g.signed_off_period_ids
+
+
+def has_signed_off_revision(period: ReportingPeriod) -> bool:
+    return period.id in signed_off_period_ids()

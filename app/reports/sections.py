@@ -1,0 +1,31 @@
+"""One workstream's section of a report, from the locked snapshot where there is one."""
+from __future__ import annotations
+
+from app.models import ProgrammeReport, WorkstreamUpdate
+from app.periods.queries import previous_period, updates_by_workstream
+from app.reports.content import update_section
+from app.reports.queries import latest_report, signed_off_revisions
+
+
+def _from_snapshot(report: ProgrammeReport, update: WorkstreamUpdate) -> dict | None:
+    for section in report.snapshot["workstreams"]:
+        if section["update_id"] == update.id:
+            return section
+    return None
+
+
+def section_for_officer(update: WorkstreamUpdate) -> tuple[dict | None, ProgrammeReport | None]:
+    """The locked section when the period's latest revision is signed off, else the live one."""
+    report = latest_report(update.period)
+    if report is not None and report.is_locked:
+        return _from_snapshot(report, update), report
+    previous = updates_by_workstream(previous_period(update.period)).get(update.workstream_id)
+    return update_section(update, previous.agreed_rag if previous else None), report
+
+
+def section_for_reader(update: WorkstreamUpdate) -> tuple[dict | None, ProgrammeReport | None]:
+    """Readers see the section as the latest signed-off revision holds it."""
+    revisions = signed_off_revisions(update.period)
+    if not revisions:
+        return None, None
+    return _from_snapshot(revisions[-1], update), revisions[-1]

@@ -1,0 +1,55 @@
+"""Filters and globals the templates use."""
+import datetime as dt
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from app import formatting
+from app.permissions import can
+from app.rag import RAG
+
+
+def as_date(value):
+    """Dates reach templates as date objects or, from report snapshots, as ISO strings."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value) if value else None
+    return value
+
+
+def as_rag(value):
+    if isinstance(value, str):
+        return RAG[value] if value else None
+    return value
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def nav_items():
+    items = [("main.my_work", "My work"), ("periods.index", "Reporting periods"), ("workstreams.index", "Workstreams")]
+    endpoint = request.endpoint or ""
+    section = endpoint.split(".")[0]
+    return [
+        {"href": url_for(target), "text": text, "current": endpoint == target, "active": section == target.split(".")[0]}
+        for target, text in items
+    ]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        long_date=lambda value: formatting.long_date(as_date(value)),
+        short_date=lambda value: formatting.short_date(as_date(value)),
+        date_time=formatting.date_time,
+        prose=formatting.prose,
+        as_rag=as_rag,
+    )
+    app.jinja_env.globals.update(can=can, today=today, nav_items=nav_items)
+
+    @app.context_processor
+    def service_context():
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "organisation_name": app.config["ORGANISATION_NAME"],
+            "current_user": current_user,
+        }

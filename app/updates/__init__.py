@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("updates", __name__)
+
+from app.updates import routes  # noqa: E402,F401

@@ -1,0 +1,41 @@
+"""Workstreams: the list, and each workstream's details and updates over time."""
+import sqlalchemy as sa
+from flask import abort, render_template
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUpdate
+from app.periods.queries import active_workstreams
+from app.permissions import can, require
+from app.workstreams import bp
+
+
+@bp.get("/workstreams")
+@login_required
+def index():
+    workstreams = [w for w in active_workstreams() if can(current_user, "view_workstream", w)]
+    return render_template("workstreams/index.html", workstreams=workstreams)
+
+
+@bp.get("/workstreams/<int:workstream_id>")
+@login_required
+def show(workstream_id: int):
+    workstream = db.session.scalar(
+        sa.select(Workstream)
+        .where(Workstream.id == workstream_id)
+        .options(
+            selectinload(Workstream.outcomes),
+            selectinload(Workstream.role_assignments).selectinload(RoleAssignment.user),
+        )
+    ) or abort(404)
+    require("view_workstream", workstream)
+    updates = db.session.scalars(
+        sa.select(WorkstreamUpdate)
+        .join(ReportingPeriod)
+        .where(WorkstreamUpdate.workstream_id == workstream.id)
+        .options(selectinload(WorkstreamUpdate.period))
+        .order_by(ReportingPeriod.start_date.desc())
+    )
+    visible = [u for u in updates if can(current_user, "view_update", u)]
+    return render_template("workstreams/show.html", workstream=workstream, updates=visible)
