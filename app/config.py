@@ -17,7 +17,6 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SERVICE_NAME = "Waymark"
-    ORGANISATION_NAME = os.environ.get("WAYMARK_ORGANISATION", "Combined Authority Improvement Plan")
     # Password hashing: werkzeug's scrypt (memory-hard KDF) unless a test config lowers the cost.
     PASSWORD_HASH_METHOD = "scrypt"
     PRODUCTION = False

@@ -50,6 +50,5 @@ def register(app: Flask) -> None:
     def service_context():
         return {
             "service_name": app.config["SERVICE_NAME"],
-            "organisation_name": app.config["ORGANISATION_NAME"],
             "current_user": current_user,
         }

@@ -5,7 +5,8 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.models import ReportingPeriod
 from app.periods import bp
-from app.periods.queries import all_periods, period_status
+from app.periods.overview import live_rows, signed_off_rows
+from app.periods.queries import all_periods
 from app.permissions import can, is_officer, require
 from app.reports.queries import latest_report, latest_reports, signed_off_revisions
 
@@ -25,18 +26,9 @@ def show(period_id: int):
     revisions = signed_off_revisions(period)
     if is_officer(current_user):
         report = latest_report(period)
-        rows = period_status(period)
-        status_table = None
+        rows = live_rows(current_user, period, report)
     else:
         # Readers see the latest signed-off revision exactly as it was locked.
         report = revisions[-1]
-        rows = None
-        status_table = report.snapshot["status_table"]
-    return render_template(
-        "periods/show.html",
-        period=period,
-        report=report,
-        rows=rows,
-        status_table=status_table,
-        revisions=revisions,
-    )
+        rows = signed_off_rows(report)
+    return render_template("periods/show.html", period=period, report=report, rows=rows, revisions=revisions)

@@ -104,6 +104,7 @@ def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
         "status_table": [
             {
                 "workstream": row.workstream.title,
+                "update_id": row.update.id if row.update else None,
                 "rag_this_period": _rag(row.rag_this_period),
                 "rag_last_period": _rag(row.rag_last_period),
             }

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUpdate
 from app.periods.queries import active_workstreams
 from app.permissions import can, require
+from app.reports.content import workstream_details
 from app.workstreams import bp
 
 
@@ -38,4 +39,6 @@ def show(workstream_id: int):
         .order_by(ReportingPeriod.start_date.desc())
     )
     visible = [u for u in updates if can(current_user, "view_update", u)]
-    return render_template("workstreams/show.html", workstream=workstream, updates=visible)
+    return render_template(
+        "workstreams/show.html", workstream=workstream, details=workstream_details(workstream), updates=visible
+    )

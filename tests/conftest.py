@@ -1,0 +1,91 @@
+"""Fixtures: a migrated demo database copied afresh for every test, the app, and signed-in clients."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+from app.models import User
+from tests.databases import make_test_databases
+
+DEMO_PASSWORD = "waymark-demo-2023"
+
+
+def build_app(database_url: str):
+    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    dbs = make_test_databases(tmp_path_factory.mktemp("db"))
+    dbs.create_template()
+    template_app = build_app(dbs.template_url)
+    with template_app.app_context():
+        upgrade()
+        from app.demo.loader import load_demo
+
+        load_demo()
+        db.engine.dispose()
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def session_app(databases):
+    databases.reset()
+    application = build_app(databases.url)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(session_app, databases):
+    """The app over a fresh copy of the demo database."""
+    with session_app.app_context():
+        db.engine.dispose()
+    databases.reset()
+    return session_app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in(client, email: str, password: str = DEMO_PASSWORD):
+    page = client.get("/sign-in")
+    return client.post(
+        "/sign-in",
+        data={"email": email, "password": password, "csrf_token": csrf_token(page.get_data(as_text=True))},
+    )
+
+
+@pytest.fixture
+def signed_in(client):
+    """Signs the test client in as the demo person with this email, and returns the client."""
+
+    def sign_in_as(email: str):
+        response = sign_in(client, email)
+        assert response.status_code == 302, f"could not sign in as {email}"
+        return client
+
+    return sign_in_as
+
+
+def user_id(app, email: str) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(User.id).where(User.email == email))
