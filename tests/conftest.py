@@ -75,10 +75,11 @@ def sign_in(client, email: str, password: str = DEMO_PASSWORD):
 
 
 @pytest.fixture
-def signed_in(client):
-    """Signs the test client in as the demo person with this email, and returns the client."""
+def signed_in(app):
+    """A new test client signed in as the demo person with this email."""
 
     def sign_in_as(email: str):
+        client = app.test_client()
         response = sign_in(client, email)
         assert response.status_code == 302, f"could not sign in as {email}"
         return client

@@ -8,6 +8,7 @@ class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
+        filters=[lambda value: value.strip() if value else value],
         validators=[
             DataRequired(message="Enter your email address"),
             Email(message="Enter an email address in the correct format, like name@example.org"),

@@ -1,0 +1,318 @@
+"""The command-line tasks: `flask users create|grant|list` and `flask demo load|sign-ins`."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app.extensions import db
+from app.models import AuditEvent, Milestone, ReportingPeriod, Role, RoleAssignment, User, Workstream, WorkstreamUpdate
+from tests.conftest import build_app
+
+DEMO_PASSWORD = "waymark-demo-2023"
+DEMO_EMAILS = [
+    "louisa.simpson@example.org",
+    "jodie.townsend@example.org",
+    "peter.tonks@example.org",
+    "nick.bell@example.org",
+    "steve.cox@example.org",
+    "richard.kenny@example.org",
+    "kate.mcfarlane@example.org",
+    "heidi.robinson@example.org",
+    "thomas.farmer@example.org",
+    "angela.probert@example.org",
+    "richard.carr@example.org",
+    "committee.member@example.org",
+]
+GOOD_PASSWORD = "correct-horse-battery"
+
+
+def invoke(app, *args: str, input: str | None = None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def user_with(app, email: str) -> User | None:
+    """The user (detached, with roles loaded) or None."""
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is not None:
+            _ = user.role_assignments
+            db.session.expunge(user)
+        return user
+
+
+def roles_of(app, email: str) -> list[tuple[Role, str | None]]:
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(RoleAssignment.role, Workstream.code)
+            .join(User, RoleAssignment.user_id == User.id)
+            .outerjoin(Workstream, RoleAssignment.workstream_id == Workstream.id)
+            .where(User.email == email)
+        ).all()
+        return sorted(((role, code) for role, code in rows), key=lambda pair: (pair[0].name, pair[1] or ""))
+
+
+def table_counts(app) -> dict[str, int]:
+    models = (User, RoleAssignment, Workstream, ReportingPeriod, WorkstreamUpdate, Milestone, AuditEvent)
+    with app.app_context():
+        return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in models}
+
+
+# --- users create ----------------------------------------------------------------------------------
+
+
+def test_users_create_with_a_prompted_password_stores_the_email_lower_cased(app):
+    result = invoke(
+        app, "users", "create", "--name", "Alex Example", "--email", "Alex.Example@Example.ORG",
+        input=f"{GOOD_PASSWORD}\n{GOOD_PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created Alex Example <alex.example@example.org>." in result.output
+    user = user_with(app, "alex.example@example.org")
+    assert user is not None
+    assert user.name == "Alex Example"
+    assert user.email == "alex.example@example.org"
+    assert user.check_password(GOOD_PASSWORD)
+    assert not user.check_password(GOOD_PASSWORD + "x")
+    assert user.role_assignments == []
+    assert user_with(app, "Alex.Example@Example.ORG") is None  # nothing stored in the typed case
+
+
+def test_users_create_accepts_the_password_as_an_option_of_exactly_twelve_characters(app):
+    password = "twelve-chars"
+    assert len(password) == 12
+    result = invoke(app, "users", "create", "--name", "Sam Option", "--email", "sam@example.org", "--password", password)
+    assert result.exit_code == 0, result.output
+    user = user_with(app, "sam@example.org")
+    assert user is not None and user.check_password(password)
+
+
+@pytest.mark.parametrize("how", ["option", "prompt"])
+def test_users_create_rejects_a_password_shorter_than_twelve_characters(app, how):
+    short = "eleven-char"
+    assert len(short) == 11
+    before = table_counts(app)
+    args = ["users", "create", "--name", "Short Password", "--email", "short@example.org"]
+    if how == "option":
+        result = invoke(app, *args, "--password", short)
+    else:
+        result = invoke(app, *args, input=f"{short}\n{short}\n")
+    assert result.exit_code == 1
+    assert "The password must be at least 12 characters." in result.output
+    assert user_with(app, "short@example.org") is None
+    assert table_counts(app) == before
+
+
+def test_users_create_refuses_when_the_prompted_passwords_do_not_match(app):
+    result = invoke(
+        app, "users", "create", "--name", "Mis Match", "--email", "mismatch@example.org",
+        input=f"{GOOD_PASSWORD}\n{GOOD_PASSWORD}-typo\n",
+    )
+    assert result.exit_code != 0
+    assert "do not match" in result.output
+    assert user_with(app, "mismatch@example.org") is None
+
+
+def test_users_create_refuses_an_email_already_taken_whatever_its_case(app):
+    before = table_counts(app)
+    result = invoke(
+        app, "users", "create", "--name", "Impostor", "--email", "NICK.BELL@EXAMPLE.ORG", "--password", GOOD_PASSWORD
+    )
+    assert result.exit_code == 1
+    assert "Someone already has the email address NICK.BELL@EXAMPLE.ORG." in result.output
+    assert table_counts(app) == before
+    nick = user_with(app, "nick.bell@example.org")
+    assert nick.name == "Nick Bell"
+    assert nick.check_password(DEMO_PASSWORD)
+    assert not nick.check_password(GOOD_PASSWORD)
+
+
+# --- users grant -----------------------------------------------------------------------------------
+
+
+def test_users_grant_gives_a_programme_role(app):
+    assert (Role.PMO, None) not in roles_of(app, "louisa.simpson@example.org")
+    result = invoke(app, "users", "grant", "louisa.simpson@example.org", "pmo")
+    assert result.exit_code == 0, result.output
+    assert "Louisa Simpson is now PMO." in result.output
+    assert (Role.PMO, None) in roles_of(app, "louisa.simpson@example.org")
+
+
+@pytest.mark.parametrize("code", ["PRC", "prc"])
+def test_users_grant_gives_a_workstream_role_for_the_workstream_code(app, code):
+    before = roles_of(app, "thomas.farmer@example.org")
+    assert (Role.PMO_SUPPORT, "PRC") not in before
+    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "pmo-support", "--workstream", code)
+    assert result.exit_code == 0, result.output
+    assert "Thomas Farmer is now PMO support for Procurement." in result.output
+    after = roles_of(app, "thomas.farmer@example.org")
+    assert sorted(after, key=repr) == sorted(before + [(Role.PMO_SUPPORT, "PRC")], key=repr)
+
+
+def test_users_grant_refuses_a_workstream_role_without_a_workstream(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "sponsor")
+    assert result.exit_code == 1
+    assert "Sponsor is a workstream role: name the workstream with --workstream." in result.output
+    assert table_counts(app) == before
+    assert roles_of(app, "thomas.farmer@example.org") == [(Role.PMO_SUPPORT, "PPD")]
+
+
+def test_users_grant_refuses_a_programme_role_with_a_workstream(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "cmt-member", "--workstream", "PRC")
+    assert result.exit_code == 1
+    assert "CMT member is a programme-wide role: leave out --workstream." in result.output
+    assert table_counts(app) == before
+    assert roles_of(app, "thomas.farmer@example.org") == [(Role.PMO_SUPPORT, "PPD")]
+
+
+def test_users_grant_refuses_an_unknown_email(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "grant", "nobody@example.org", "viewer")
+    assert result.exit_code == 1
+    assert "No one has the email address nobody@example.org." in result.output
+    assert table_counts(app) == before
+
+
+def test_users_grant_refuses_an_unknown_workstream_code(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "sponsor", "--workstream", "XYZ")
+    assert result.exit_code == 1
+    assert "No workstream has the code XYZ." in result.output
+    assert table_counts(app) == before
+
+
+def test_users_grant_refuses_an_unknown_role_name(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "overlord")
+    assert result.exit_code == 2
+    assert "'overlord' is not one of" in result.output
+    assert table_counts(app) == before
+
+
+@pytest.mark.parametrize("args", [
+    ("louisa.simpson@example.org", "pmo"),
+    ("thomas.farmer@example.org", "sponsor", "--workstream", "PRC"),
+], ids=["programme-role", "workstream-role"])
+def test_users_grant_twice_grants_once(app, args):
+    first = invoke(app, "users", "grant", *args)
+    assert first.exit_code == 0, first.output
+    after_first = table_counts(app)
+    roles_after_first = roles_of(app, args[0])
+    second = invoke(app, "users", "grant", *args)
+    assert second.exit_code == 0, second.output
+    assert "already holds that role" in second.output
+    assert table_counts(app) == after_first
+    assert roles_of(app, args[0]) == roles_after_first
+
+
+def test_users_grant_of_a_demo_role_already_held_changes_nothing(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "grant", "NICK.BELL@example.org", "sponsor", "--workstream", "GOV")
+    assert result.exit_code == 0, result.output
+    assert "Nick Bell already holds that role." in result.output
+    assert table_counts(app) == before
+
+
+# --- users list ------------------------------------------------------------------------------------
+
+
+def test_users_list_shows_everyone_with_their_roles(app):
+    result = invoke(app, "users", "list")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 12
+    assert "Nick Bell <nick.bell@example.org>: CMT member; Sponsor, Governance and decision making; Sponsor, Procurement" in lines
+    assert "Angela Probert <angela.probert@example.org>: Lead executive director" in lines
+    assert "Committee Member <committee.member@example.org>: Viewer" in lines
+    assert "Thomas Farmer <thomas.farmer@example.org>: PMO support, Project plans and delivery" in lines
+    heidi = next(line for line in lines if line.startswith("Heidi Robinson <heidi.robinson@example.org>: "))
+    assert heidi.split(": ", 1)[1].split("; ") == [
+        "PMO",
+        "PMO support, Governance and decision making",
+        "PMO support, Procurement",
+        "PMO support, Partnership working",
+        "PMO support, Confidence, culture and capacity",
+    ]
+    # Sorted by name.
+    names = [line.split(" <", 1)[0] for line in lines]
+    assert names == sorted(names)
+
+
+def test_users_list_shows_a_new_person_with_no_roles_and_then_the_role_granted(app):
+    assert invoke(app, "users", "create", "--name", "Zed New", "--email", "zed@example.org", "--password", GOOD_PASSWORD).exit_code == 0
+    assert "Zed New <zed@example.org>: no roles" in invoke(app, "users", "list").output.splitlines()
+    assert invoke(app, "users", "grant", "zed@example.org", "viewer").exit_code == 0
+    assert "Zed New <zed@example.org>: Viewer" in invoke(app, "users", "list").output.splitlines()
+
+
+# --- demo load / sign-ins --------------------------------------------------------------------------
+
+
+def test_demo_load_on_a_database_with_data_fails_with_a_clear_message(app):
+    before = table_counts(app)
+    result = invoke(app, "demo", "load")
+    assert result.exit_code == 1
+    assert "The database already has data; the demo loads only into an empty database." in result.output
+    assert table_counts(app) == before
+
+
+def test_demo_load_if_empty_on_a_database_with_data_succeeds_and_changes_nothing(app):
+    before = table_counts(app)
+    result = invoke(app, "demo", "load", "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert "the demo was not loaded again" in result.output
+    assert table_counts(app) == before
+    assert before["User"] == 12
+
+
+@pytest.fixture
+def empty_app(databases):
+    """An app over a new, migrated, empty database."""
+    application = build_app(databases.fresh_url())
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("args", [("demo", "load"), ("demo", "load", "--if-empty")], ids=["load", "load-if-empty"])
+def test_demo_load_into_an_empty_migrated_database_loads_the_demo(empty_app, args):
+    assert table_counts(empty_app)["User"] == 0
+    result = invoke(empty_app, *args)
+    assert result.exit_code == 0, result.output
+    assert "Loaded the demo programme: 5 workstreams, 3 reporting periods, 12 people." in result.output
+    counts = table_counts(empty_app)
+    assert counts["User"] == 12
+    assert counts["Workstream"] == 5
+    assert counts["ReportingPeriod"] == 3
+    assert counts["WorkstreamUpdate"] == 15
+    with empty_app.app_context():
+        emails = set(db.session.scalars(sa.select(User.email)))
+    assert emails == set(DEMO_EMAILS)
+    # And a second plain load is refused.
+    again = invoke(empty_app, "demo", "load")
+    assert again.exit_code == 1
+    assert table_counts(empty_app) == counts
+
+
+def test_demo_sign_ins_prints_every_demo_email_and_the_password(app):
+    result = invoke(app, "demo", "sign-ins")
+    assert result.exit_code == 0, result.output
+    assert f"every password is {DEMO_PASSWORD}" in result.output
+    lines = result.output.splitlines()
+    listed = [line.split()[0] for line in lines[1:]]
+    assert listed == DEMO_EMAILS
+    assert "(not loaded)" not in result.output
+    nick = next(line for line in lines if line.strip().startswith("nick.bell@example.org"))
+    assert nick.split(None, 1)[1] == "CMT member; Sponsor, Governance and decision making; Sponsor, Procurement"
+
+
+def test_demo_sign_ins_marks_accounts_not_loaded_on_an_empty_database(empty_app):
+    result = invoke(empty_app, "demo", "sign-ins")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()[1:]
+    assert [line.split()[0] for line in lines] == DEMO_EMAILS
+    assert all(line.endswith("(not loaded)") for line in lines)
