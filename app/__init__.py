@@ -1,4 +1,6 @@
 """Waymark: improvement-plan highlight reporting with approvals."""
+from pathlib import Path
+
 import sqlalchemy as sa
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -7,7 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from app.config import config_from_environment
 from app.extensions import csrf, db, htmx, login_manager, migrate
 
-PROJECT_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_class=None, **overrides) -> Flask:

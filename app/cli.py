@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from app.extensions import db
@@ -31,6 +32,12 @@ def _find_user(email: str) -> User:
 @click.password_option(help="At least 12 characters; asked for when not given.")
 def create_user(name: str, email: str, password: str) -> None:
     """Create a person who can sign in."""
+    if not name.strip():
+        raise click.ClickException("Enter the person's full name.")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise click.ClickException(f"{email} is not an email address in the correct format.") from None
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
     if db.session.scalar(sa.select(User).where(User.email == normalise_email(email))):

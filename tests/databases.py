@@ -57,7 +57,7 @@ class PostgresDatabases:
 
     def reset(self) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        self._execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template_name}" STRATEGY FILE_COPY')
+        self._execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template_name}"')
 
     def fresh_url(self) -> str:
         name = f"waymark_empty_{uuid.uuid4().hex[:10]}"

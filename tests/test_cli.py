@@ -316,3 +316,11 @@ def test_demo_sign_ins_marks_accounts_not_loaded_on_an_empty_database(empty_app)
     lines = result.output.splitlines()[1:]
     assert [line.split()[0] for line in lines] == DEMO_EMAILS
     assert all(line.endswith("(not loaded)") for line in lines)
+
+
+def test_users_create_refuses_a_blank_name_or_a_malformed_email(app):
+    runner = app.test_cli_runner()
+    blank = runner.invoke(args=["users", "create", "--name", "  ", "--email", "a.person@example.org", "--password", "a long enough password"])
+    assert blank.exit_code != 0 and "full name" in blank.output
+    malformed = runner.invoke(args=["users", "create", "--name", "A Person", "--email", "not-an-email", "--password", "a long enough password"])
+    assert malformed.exit_code != 0 and "correct format" in malformed.output

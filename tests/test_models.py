@@ -153,3 +153,15 @@ def test_timestamps_are_timezone_aware_on_every_database(app):
         event = db.session.scalars(sa.select(AuditEvent).limit(1)).one()
         assert event.occurred_at.tzinfo is not None
         assert event.occurred_at.utcoffset() == dt.timedelta(0)
+
+
+def test_bulk_statements_cannot_change_or_delete_audit_events(app):
+    with app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+        with pytest.raises(AuditTrailIsAppendOnly):
+            db.session.execute(sa.delete(AuditEvent))
+        db.session.rollback()
+        with pytest.raises(AuditTrailIsAppendOnly):
+            db.session.execute(sa.update(AuditEvent).values(comment="rewritten"))
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == count

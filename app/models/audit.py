@@ -5,7 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
@@ -42,3 +42,12 @@ class AuditTrailIsAppendOnly(Exception):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_changes(_mapper, _connection, target):
     raise AuditTrailIsAppendOnly(f"Audit event {target.id} cannot be changed or deleted.")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state):
+    """Bulk UPDATE and DELETE statements skip the mapper events above, so refuse them here."""
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in state.all_mappers
+    ):
+        raise AuditTrailIsAppendOnly("The audit trail cannot be changed or deleted.")
