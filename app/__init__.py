@@ -1,4 +1,5 @@
 """Waymark: improvement-plan highlight reporting with approvals."""
+import importlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -7,9 +8,11 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from app.config import config_from_environment
-from app.extensions import csrf, db, htmx, login_manager, migrate
+from app.extensions import csrf, db, htmx, login_manager, mail, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Each has a routes module whose `bp` is the package's blueprint.
+BLUEPRINT_PACKAGES = ("auth", "main", "periods", "workstreams", "updates", "admin")
 
 
 def create_app(config_class=None, **overrides) -> Flask:
@@ -46,24 +49,20 @@ def create_app(config_class=None, **overrides) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    mail.init_app(app)
 
     with app.app_context():
         _configure_sqlite(db.engine)
 
     from app import templating
-    from app.auth import bp as auth_bp
     from app.cli import register_cli
     from app.errors import register_error_handlers
-    from app.main import bp as main_bp
-    from app.periods import bp as periods_bp
-    from app.updates import bp as updates_bp
-    from app.workstreams import bp as workstreams_bp
 
     templating.register(app)
     register_error_handlers(app)
     register_cli(app)
-    for blueprint in (auth_bp, main_bp, periods_bp, workstreams_bp, updates_bp):
-        app.register_blueprint(blueprint)
+    for package in BLUEPRINT_PACKAGES:
+        app.register_blueprint(importlib.import_module(f"app.{package}.routes").bp)
     return app
 
 

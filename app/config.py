@@ -17,6 +17,13 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SERVICE_NAME = "Waymark"
+    # Email: SMTP when MAIL_SERVER is set; otherwise messages stay in the outbox the PMO can read.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() == "true"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "waymark@localhost")
     # Password hashing: werkzeug's scrypt (memory-hard KDF) unless a test config lowers the cost.
     PASSWORD_HASH_METHOD = "scrypt"
     PRODUCTION = False
@@ -51,6 +58,7 @@ class TestConfig(Config):
     # Cheap hashing keeps the suite fast; production strength is asserted in its own test.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SECRET_KEY = "test-secret-key"
+    MAIL_SERVER = None
 
 
 CONFIGS = {

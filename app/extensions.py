@@ -1,6 +1,7 @@
 """Extension objects, created once and bound to an app in `create_app`."""
 from flask_htmx import HTMX
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -26,3 +27,4 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
+mail = Mail()

@@ -13,6 +13,7 @@ from typing import Callable
 
 from app.models import ReportingPeriod, Role, UpdateState, User, Workstream, WorkstreamUpdate
 from app.models.users import WORKSTREAM_ROLES
+from app.workflow import TRANSITIONS, edit_refusal, may
 
 PROGRAMME_STAFF_ROLES = (Role.PMO, Role.CMT_MEMBER, Role.LEAD_DIRECTOR)
 READER_ROLES = (Role.IIB_MEMBER, Role.VIEWER)
@@ -59,11 +60,25 @@ def _period_signed_off(period: ReportingPeriod) -> bool:
     return has_signed_off_revision(period)
 
 
+def _can_edit(user: User, target) -> bool:
+    return edit_refusal(target, user) is None
+
+
+def _transition_rule(action: str) -> Callable[[User, object], bool]:
+    def rule(user: User, target) -> bool:
+        return may(action, target, user)
+
+    return rule
+
+
 RULES: dict[str, Callable[[User, object], bool]] = {
     "view_period": _can_view_period,
     "view_workstream": _can_view_workstream,
     "view_update": _can_view_update,
     "administer": _can_administer,
+    "edit": _can_edit,
+    # The workflow's transitions, decided by its table.
+    **{action: _transition_rule(action) for action in TRANSITIONS},
 }
 
 

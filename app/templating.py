@@ -5,6 +5,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from app import formatting
+from app.history import ACTION_LABELS
 from app.permissions import can
 from app.rag import RAG
 
@@ -20,6 +21,11 @@ def as_rag(value):
     if isinstance(value, str):
         return RAG[value] if value else None
     return value
+
+
+def current_user_can(action: str, target=None) -> bool:
+    """`can` for templates: asks about the signed-in person."""
+    return can(current_user, action, target)
 
 
 def today() -> dt.date:
@@ -44,7 +50,7 @@ def register(app: Flask) -> None:
         prose=formatting.prose,
         as_rag=as_rag,
     )
-    app.jinja_env.globals.update(can=can, today=today, nav_items=nav_items)
+    app.jinja_env.globals.update(can=current_user_can, today=today, nav_items=nav_items, action_labels=ACTION_LABELS, rag_levels=list(RAG), zip=zip)
 
     @app.context_processor
     def service_context():

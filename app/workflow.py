@@ -1,39 +1,197 @@
-"""The route a workstream update takes, declared as a table.
+"""The approval workflow, declared as tables.
 
-Each transition names the states it leaves from, the state it leads to and the roles that may fire
-it. Everything else asks this table: who holds an update now, which actions to offer, and the tests.
+Each transition names the states it leaves from, the state it leads to, the roles that may fire it, the
+inputs it must capture and the rules it checks. Everything else asks these tables: permissions (which
+buttons to show), who holds an update now, the routes (through `perform`) and the tests, which walk them.
+
+Workstream roles (project manager, sponsor, PMO support) count only for the object's own workstream;
+programme roles (CMT member) count everywhere. Nothing moves once its period's latest revision is
+signed off.
 """
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from typing import Callable
 
-from app.models import Role, UpdateState, User, WorkstreamUpdate
+from app import audit
+from app.extensions import db
+from app.models import (
+    ProgrammeReport,
+    ReportState,
+    Role,
+    UpdateState,
+    User,
+    WorkstreamUpdate,
+)
+from app.reports.queries import latest_report
+
+
+class WorkflowError(Exception):
+    """A refused action. `status` is the HTTP status a route answers with."""
+
+    status = 409
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class NotAllowed(WorkflowError):
+    status = 403
+
+
+class WrongState(WorkflowError):
+    status = 409
+
+
+class Locked(WorkflowError):
+    status = 409
+
+
+class InvalidInput(WorkflowError):
+    status = 422
+
+
+class Conflict(WorkflowError):
+    """The object changed since the person opened it."""
+
+    status = 409
 
 
 @dataclasses.dataclass(frozen=True)
 class Transition:
     action: str
-    sources: tuple[UpdateState, ...]
-    target: UpdateState
+    sources: tuple
+    target: object
     roles: tuple[Role, ...]
     label: str
+    # Inputs that must be given, with the message shown beside the empty field.
+    requires: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Further rules: each returns {field: message} for what stops the transition (empty when none).
+    checks: tuple[Callable, ...] = ()
+    # People the transition stops (NotAllowed) with its message, whatever their roles.
+    excludes: Callable | None = None
+    # Only reopening acts on a locked report.
+    acts_on_locked: bool = False
+    # Whether the roles that may fire it hold the object meanwhile (a return is a way back, not a hold).
+    holds: bool = True
 
 
-TRANSITIONS = (
+# --- Rules the transitions check -------------------------------------------------------------------------
+
+
+def _submission_problems(update: WorkstreamUpdate, _user: User, _inputs: dict) -> dict[str, str]:
+    from app.updates.completeness import submission_problems
+
+    return submission_problems(update)
+
+
+def _agreed_rating_justified(update: WorkstreamUpdate, _user: User, inputs: dict) -> dict[str, str]:
+    from app.rag import RAG
+
+    agreed = inputs.get("agreed_rag") or update.proposed_rag
+    if isinstance(agreed, str):
+        agreed = RAG[agreed]
+    if agreed is not update.proposed_rag and not (inputs.get("agreed_rag_justification") or "").strip():
+        return {"agreed_rag_justification": "Explain why you are agreeing a different rating from the one proposed"}
+    return {}
+
+
+def _submitter_cannot_approve(update: WorkstreamUpdate, user: User) -> str | None:
+    if update.completed_by_id == user.id:
+        return "You submitted this update, so someone else must approve it."
+    return None
+
+
+def _every_update_approved(report: ProgrammeReport, _user: User, _inputs: dict) -> dict[str, str]:
+    from app.periods.queries import period_status
+
+    waiting = [row.workstream.title for row in period_status(report.period) if not row.rating_is_agreed]
+    if waiting:
+        return {"updates": "Every workstream update must be approved first. Still waiting: " + ", ".join(waiting)}
+    return {}
+
+
+def _overview_written(report: ProgrammeReport, _user: User, _inputs: dict) -> dict[str, str]:
+    if not report.overview.strip():
+        return {"overview": "The lead executive director must write the programme overview first"}
+    return {}
+
+
+def _workstreams_named(_report: ProgrammeReport, _user: User, inputs: dict) -> dict[str, str]:
+    if not inputs.get("workstream_ids"):
+        return {"workstream_ids": "Select the workstreams whose updates need to change"}
+    return {}
+
+
+UPDATE_TRANSITIONS = (
     Transition(
         "submit",
         (UpdateState.DRAFT, UpdateState.RETURNED),
         UpdateState.SUBMITTED,
         (Role.PROJECT_MANAGER, Role.PMO_SUPPORT),
         "Submit to sponsor",
+        checks=(_submission_problems,),
     ),
-    Transition("return", (UpdateState.SUBMITTED,), UpdateState.RETURNED, (Role.SPONSOR,), "Return with reasons"),
-    Transition("approve", (UpdateState.SUBMITTED,), UpdateState.APPROVED, (Role.SPONSOR,), "Approve"),
+    Transition(
+        "return",
+        (UpdateState.SUBMITTED, UpdateState.APPROVED),
+        UpdateState.RETURNED,
+        (Role.SPONSOR, Role.CMT_MEMBER),
+        "Return to project manager",
+        requires={"reason": "Enter the reasons for returning the update"},
+        holds=False,
+    ),
+    Transition(
+        "approve",
+        (UpdateState.SUBMITTED,),
+        UpdateState.APPROVED,
+        (Role.SPONSOR,),
+        "Approve",
+        requires={"sponsor_comments": "Enter your sponsor comments"},
+        checks=(_agreed_rating_justified,),
+        excludes=_submitter_cannot_approve,
+    ),
 )
 
+REPORT_TRANSITIONS = (
+    Transition(
+        "sign_off",
+        (ReportState.OPEN, ReportState.REOPENED),
+        ReportState.SIGNED_OFF,
+        (Role.CMT_MEMBER,),
+        "Sign off and lock the report",
+        requires={"cmt_meeting_date": "Enter the date of the CMT meeting that signed the report off"},
+        checks=(_every_update_approved, _overview_written),
+    ),
+    Transition(
+        "reopen",
+        (ReportState.SIGNED_OFF,),
+        ReportState.REOPENED,
+        (Role.CMT_MEMBER,),
+        "Reopen as a new revision",
+        requires={"reason": "Enter the reason for reopening the report"},
+        checks=(_workstreams_named,),
+        acts_on_locked=True,
+    ),
+)
 
-def transitions_from(state: UpdateState) -> list[Transition]:
-    return [t for t in TRANSITIONS if state in t.sources]
+TRANSITIONS = {t.action: t for t in UPDATE_TRANSITIONS + REPORT_TRANSITIONS}
+
+# Who may edit content between transitions, and in which states.
+EDITING = {
+    WorkstreamUpdate: ((UpdateState.DRAFT, UpdateState.RETURNED), (Role.PROJECT_MANAGER, Role.PMO_SUPPORT)),
+    ProgrammeReport: ((ReportState.OPEN, ReportState.REOPENED), (Role.LEAD_DIRECTOR,)),
+}
+
+
+# --- Questions the table answers ---------------------------------------------------------------------------
+
+
+def transitions_from(state) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if state in t.sources]
 
 
 def holder_roles(update: WorkstreamUpdate | None) -> tuple[Role, ...]:
@@ -41,7 +199,8 @@ def holder_roles(update: WorkstreamUpdate | None) -> tuple[Role, ...]:
     state = update.state if update else UpdateState.DRAFT
     roles: list[Role] = []
     for transition in transitions_from(state):
-        roles.extend(role for role in transition.roles if role not in roles)
+        if transition.holds:
+            roles.extend(r for r in transition.roles if r.is_workstream_role and r not in roles)
     return tuple(roles)
 
 
@@ -52,3 +211,118 @@ def holders(update: WorkstreamUpdate) -> list[User]:
         if people:
             return people
     return []
+
+
+def holds_role(user: User, roles: tuple[Role, ...], workstream_id: int | None) -> bool:
+    for role in roles:
+        if role.is_workstream_role:
+            if workstream_id is not None and role in user.roles_for(workstream_id):
+                return True
+        elif user.has_role(role):
+            return True
+    return False
+
+
+def is_locked(target) -> bool:
+    """True when the period the update or report belongs to has its latest revision signed off."""
+    if isinstance(target, ProgrammeReport):
+        latest = latest_report(target.period)
+        return target.state is ReportState.SIGNED_OFF or (latest is not None and latest.id != target.id)
+    report = latest_report(target.period)
+    return report is not None and report.is_locked
+
+
+def refusal(action: str, target, user: User) -> WorkflowError | None:
+    """Why `user` may not fire `action` on `target` now (role, state, lock), or None if they may.
+
+    Inputs and content rules are checked only when the action is performed.
+    """
+    transition = TRANSITIONS[action]
+    workstream_id = getattr(target, "workstream_id", None)
+    if not holds_role(user, transition.roles, workstream_id):
+        return NotAllowed("Your roles do not allow you to do this.")
+    if target.state not in transition.sources:
+        return WrongState(f"This cannot be done while it is {target.state.label.lower()}.")
+    if not transition.acts_on_locked and is_locked(target):
+        return Locked("The period is signed off and locked. A CMT member can reopen it as a new revision.")
+    if transition.excludes is not None:
+        message = transition.excludes(target, user)
+        if message:
+            return NotAllowed(message)
+    return None
+
+
+def may(action: str, target, user: User) -> bool:
+    return refusal(action, target, user) is None
+
+
+def edit_refusal(target, user: User) -> WorkflowError | None:
+    """Why `user` may not edit the update's content or the report's overview now, or None if they may."""
+    states, roles = EDITING[type(target)]
+    if not holds_role(user, roles, getattr(target, "workstream_id", None)):
+        return NotAllowed("Your roles do not allow you to edit this.")
+    if is_locked(target):
+        return Locked("The period is signed off and locked. A CMT member can reopen it as a new revision.")
+    if target.state not in states:
+        return WrongState(f"This cannot be edited while it is {target.state.label.lower()}.")
+    return None
+
+
+def problems(action: str, target, user: User, inputs: dict) -> dict[str, str]:
+    """What stops the action with these inputs: missing required inputs and the transition's rules."""
+    transition = TRANSITIONS[action]
+    errors = {
+        field: message
+        for field, message in transition.requires.items()
+        if inputs.get(field) is None or (isinstance(inputs.get(field), str) and not inputs[field].strip())
+    }
+    for check in transition.checks:
+        for field, message in check(target, user, inputs).items():
+            errors.setdefault(field, message)
+    return errors
+
+
+def perform(action: str, target, user: User, version: int | None = None, **inputs):
+    """Fire a transition: check who, when and what, apply it, audit it and queue its emails, in one commit.
+
+    `version` is the version of the object the person was looking at; a stale one is refused so nobody
+    acts on something that changed under them. Returns the object whose state changed (for reopen, the
+    new revision).
+    """
+    from app import notifications
+    from app.workflow_actions import APPLY
+
+    transition = TRANSITIONS[action]
+    refused = refusal(action, target, user)
+    if refused is not None:
+        raise refused
+    if version is not None and version != target.version:
+        raise Conflict("It changed while you were looking at it. Reload the page to see the latest version.")
+    errors = problems(action, target, user, inputs)
+    if errors:
+        raise InvalidInput("Check the information you gave.", errors)
+    from_state = target.state
+    changed = APPLY[action](target, user, **inputs)
+    db.session.flush()
+    audit.record(
+        action,
+        changed,
+        actor=user,
+        from_state=from_state.name,
+        to_state=transition.target.name,
+        comment=_audit_comment(inputs),
+        changed_fields=sorted(k for k, v in inputs.items() if v not in (None, "", [])),
+        period_id=changed.period_id,
+    )
+    db.session.commit()
+    notifications.deliver_pending()
+    return changed
+
+
+def _audit_comment(inputs: dict) -> str:
+    for field in ("reason", "sponsor_comments"):
+        if inputs.get(field):
+            return inputs[field].strip()
+    if isinstance(inputs.get("cmt_meeting_date"), dt.date):
+        return f"CMT meeting of {inputs['cmt_meeting_date']:%-d %B %Y}"
+    return ""

@@ -1,6 +1,7 @@
 """Fixtures: a migrated demo database copied afresh for every test, the app, and signed-in clients."""
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -90,3 +91,27 @@ def signed_in(app):
 def user_id(app, email: str) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(User.id).where(User.email == email))
+
+
+@contextlib.contextmanager
+def rolled_back(app):
+    """A request context whose database work, commits included, is rolled back at the end.
+
+    The session joins an outer transaction on one connection and turns its commits into savepoints,
+    so a test can run many cases against the same data quickly.
+    """
+    with app.test_request_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        # A plain SQLAlchemy session: Flask-SQLAlchemy's own would pick the engine, not this connection.
+        db.session = sa.orm.scoped_session(
+            sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()

@@ -24,6 +24,7 @@ MODEL_TABLES = {
     "risk",
     "programme_report",
     "audit_event",
+    "outbox_message",
 }
 
 

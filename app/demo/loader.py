@@ -17,7 +17,6 @@ from app.models import (
     MilestoneStatus,
     ProgrammeReport,
     ReportingPeriod,
-    ReportState,
     Risk,
     Role,
     RoleAssignment,
@@ -28,7 +27,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.periods.services import open_period
-from app.reports.content import fingerprint, report_content
+from app.reports.services import lock
 
 JUL_AUG_NOTE = (
     "The July–August 2023 highlight reports were approved before Waymark was introduced. Their agreed "
@@ -264,20 +263,14 @@ def _approve(update: WorkstreamUpdate, workstream: Workstream, period_fields) ->
 def _sign_off(period: ReportingPeriod, people, sign_off: dict) -> None:
     report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
     signed_off_at = _at(sign_off["cmt_meeting_date"], 11)
-    report.state = ReportState.SIGNED_OFF
-    report.signed_off_by = people[sign_off["signed_off_by"]]
-    report.signed_off_at = signed_off_at
-    report.cmt_meeting_date = sign_off["cmt_meeting_date"]
-    db.session.flush()
-    report.snapshot = report_content(period, report)
-    report.content_fingerprint = fingerprint(report.snapshot)
+    lock(report, people[sign_off["signed_off_by"]], sign_off["cmt_meeting_date"], signed_off_at)
     audit.record(
         "sign_off",
         report,
         actor=report.signed_off_by,
         from_state="OPEN",
         to_state="SIGNED_OFF",
-        comment=f"Signed off at the CMT meeting of {sign_off['cmt_meeting_date']:%-d %B %Y}.",
+        comment=f"CMT meeting of {sign_off['cmt_meeting_date']:%-d %B %Y}",
         period_id=period.id,
         at=signed_off_at,
     )

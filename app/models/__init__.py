@@ -1,5 +1,6 @@
 """Waymark's data model. Import models from here."""
 from app.models.audit import AuditEvent, AuditTrailIsAppendOnly
+from app.models.outbox import OutboxMessage
 from app.models.programme import ReportingPeriod, Workstream, WorkstreamOutcome
 from app.models.reports import ProgrammeReport, ReportState
 from app.models.updates import (
@@ -20,6 +21,7 @@ __all__ = [
     "Milestone",
     "MilestoneKind",
     "MilestoneStatus",
+    "OutboxMessage",
     "PROGRAMME_ROLES",
     "ProgrammeReport",
     "RAG",

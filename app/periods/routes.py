@@ -1,14 +1,31 @@
-"""Reporting periods: the list and each period's overview."""
-from flask import abort, render_template
+"""Reporting periods: the list, each period's overview, and the programme report's overview, sign-off
+and reopening."""
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app import workflow
 from app.extensions import db
-from app.models import ReportingPeriod
+from app.forms import attach_errors, form_inputs
+from app.history import history_for_period
+from app.models import ProgrammeReport, ReportingPeriod, ReportState
 from app.periods import bp
+from app.periods.forms import OverviewForm, ReopenForm, SignOffForm
 from app.periods.overview import live_rows, signed_off_rows
-from app.periods.queries import all_periods
+from app.periods.queries import active_workstreams, all_periods
 from app.permissions import can, is_officer, require
 from app.reports.queries import latest_report, latest_reports, signed_off_revisions
+from app.reports.services import save_overview
+
+
+def _load(period_id: int) -> ReportingPeriod:
+    period = db.session.get(ReportingPeriod, period_id) or abort(404)
+    require("view_period", period)
+    return period
+
+
+def _latest(period: ReportingPeriod) -> ProgrammeReport:
+    return latest_report(period) or abort(404)
 
 
 @bp.get("/periods")
@@ -21,14 +38,116 @@ def index():
 @bp.get("/periods/<int:period_id>")
 @login_required
 def show(period_id: int):
-    period = db.session.get(ReportingPeriod, period_id) or abort(404)
-    require("view_period", period)
+    period = _load(period_id)
     revisions = signed_off_revisions(period)
-    if is_officer(current_user):
+    officer = is_officer(current_user)
+    if officer:
         report = latest_report(period)
         rows = live_rows(current_user, period, report)
     else:
         # Readers see the latest signed-off revision exactly as it was locked.
         report = revisions[-1]
         rows = signed_off_rows(report)
-    return render_template("periods/show.html", period=period, report=report, rows=rows, revisions=revisions)
+    return render_template(
+        "periods/show.html",
+        period=period,
+        report=report,
+        rows=rows,
+        revisions=revisions,
+        history=history_for_period(period) if officer else [],
+        is_officer=officer,
+    )
+
+
+@bp.route("/periods/<int:period_id>/overview", methods=["GET", "POST"])
+@login_required
+def overview(period_id: int):
+    period = _load(period_id)
+    report = _latest(period)
+    refused = workflow.edit_refusal(report, current_user)
+    if refused is not None:
+        abort(refused.status, refused.message)
+    form = OverviewForm(obj=report)
+    conflict = None
+    if form.validate_on_submit():
+        if form.version.data != report.version:
+            conflict = "Someone else saved the overview after you opened it."
+        else:
+            save_overview(report, current_user, form.overview.data)
+            db.session.commit()
+            flash("Overview saved", "success")
+            return redirect(url_for("periods.show", period_id=period.id))
+    status = 200 if request.method == "GET" else (409 if conflict else 422)
+    return render_template("periods/overview.html", period=period, report=report, form=form, conflict=conflict), status
+
+
+@bp.route("/periods/<int:period_id>/sign-off", methods=["GET", "POST"])
+@login_required
+def sign_off(period_id: int):
+    """A confirmation page listing what will be locked, then the sign-off itself."""
+    period = _load(period_id)
+    report = _latest(period)
+    return _report_transition(
+        "sign_off", period, report, SignOffForm(version=report.version), "periods/sign_off.html",
+        "Programme report signed off and locked",
+    )
+
+
+@bp.route("/periods/<int:period_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(period_id: int):
+    period = _load(period_id)
+    report = _latest(period)
+    form = ReopenForm(version=report.version)
+    form.workstream_ids.choices = [(w.id, w.title) for w in active_workstreams()]
+    return _report_transition(
+        "reopen", period, report, form, "periods/reopen.html", "Programme report reopened as a new revision"
+    )
+
+
+def _report_transition(action, period, report, form, template, done_message):
+    refused = workflow.refusal(action, report, current_user)
+    if refused is not None:
+        abort(refused.status, refused.message)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            workflow.perform(action, report, current_user, version=form.version.data, **form_inputs(form))
+        except workflow.InvalidInput as error:
+            attach_errors(form, error.errors)
+            status = error.status
+        except workflow.WorkflowError as error:
+            db.session.rollback()
+            abort(error.status, error.message)
+        else:
+            flash(done_message, "success")
+            return redirect(url_for("periods.show", period_id=period.id))
+    elif request.method == "POST":
+        status = 422
+    problems = workflow.problems(action, report, current_user, {}) if request.method == "GET" else {}
+    return (
+        render_template(
+            template,
+            period=period,
+            report=report,
+            form=form,
+            rows=live_rows(current_user, period, report),
+            blocking={k: v for k, v in problems.items() if k not in workflow.TRANSITIONS[action].requires},
+        ),
+        status,
+    )
+
+
+@bp.get("/periods/<int:period_id>/revisions/<int:revision>")
+@login_required
+def revision(period_id: int, revision: int):
+    """A signed-off revision exactly as it was locked."""
+    period = _load(period_id)
+    report = db.session.scalar(
+        sa.select(ProgrammeReport).where(
+            ProgrammeReport.period_id == period.id,
+            ProgrammeReport.revision == revision,
+            ProgrammeReport.state == ReportState.SIGNED_OFF,
+        )
+    ) or abort(404)
+    return render_template("periods/revision.html", period=period, report=report, content=report.snapshot)

@@ -101,6 +101,10 @@ def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
         "revision": report.revision,
         "overview": report.overview,
         "overview_by": report.overview_by.name if report.overview_by else None,
+        "reopen_reason": report.reopen_reason,
+        "signed_off_by": report.signed_off_by.name if report.signed_off_by else None,
+        "signed_off_at": report.signed_off_at.isoformat() if report.signed_off_at else None,
+        "cmt_meeting_date": _iso(report.cmt_meeting_date),
         "status_table": [
             {
                 "workstream": row.workstream.title,

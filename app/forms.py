@@ -1,0 +1,34 @@
+"""What every Waymark form shares: the version it was based on, trimmed text, limits, and how a
+workflow refusal's messages reach the fields."""
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.widgets import HiddenInput
+
+LONG_TEXT = 20_000
+SHORT_TEXT = 4_000
+NOT_INPUTS = ("version", "submit", "csrf_token")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class VersionedForm(FlaskForm):
+    """Every change states the version it was based on, so nobody overwrites a newer one unseen."""
+
+    version = IntegerField(widget=HiddenInput())
+
+
+def form_inputs(form) -> dict:
+    """The form's data as inputs for a workflow action."""
+    return {name: field.data for name, field in form._fields.items() if name not in NOT_INPUTS}
+
+
+def attach_errors(form, errors: dict[str, str]) -> None:
+    """Show each {field: message} beside its field; messages for no field go to the form."""
+    for field_name, message in errors.items():
+        field = getattr(form, field_name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+        else:
+            form.form_errors.append(message)

@@ -1,0 +1,86 @@
+"""Forms for editing an update and for the sponsor's and project manager's workflow actions.
+
+Which inputs a transition requires is declared in the workflow table, not here; these forms only bound
+lengths and shapes, so the table stays the one place the rules live.
+"""
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import FieldList, FormField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import Form as PlainForm
+from wtforms.validators import Length, Optional
+
+from app.forms import LONG_TEXT, SHORT_TEXT, VersionedForm, strip
+from app.models import MilestoneStatus
+from app.rag import RAG
+
+def _long(label):
+    return Length(max=LONG_TEXT, message=f"{label} must be {LONG_TEXT:,} characters or fewer")
+
+
+def _short(label):
+    return Length(max=SHORT_TEXT, message=f"{label} must be {SHORT_TEXT:,} characters or fewer")
+
+
+def rag_choices():
+    return [(rag.name, rag.label) for rag in RAG]
+
+
+class MilestoneStatusForm(PlainForm):
+    status = SelectField(
+        "Status",
+        choices=[("", "Select a status")] + [(s.name, s.label) for s in MilestoneStatus],
+        widget=GovSelect(),
+        validators=[Optional()],
+    )
+    status_note = TextAreaField("Status note", widget=GovTextArea(), filters=[strip], validators=[_short("Status note")])
+
+
+class UpdateEditForm(VersionedForm):
+    key_activities = TextAreaField(
+        "Key activities", widget=GovTextArea(), filters=[strip], validators=[_long("Key activities")]
+    )
+    engagement = TextAreaField("Engagement", widget=GovTextArea(), filters=[strip], validators=[_long("Engagement")])
+    concerns = TextAreaField(
+        "Concerns and issues", widget=GovTextArea(), filters=[strip], validators=[_long("Concerns and issues")]
+    )
+    proposed_rag = RadioField("RAG rating", choices=rag_choices(), widget=GovRadioInput(), validators=[Optional()])
+    rag_rationale = TextAreaField(
+        "RAG rating rationale", widget=GovTextArea(), filters=[strip], validators=[_long("RAG rating rationale")]
+    )
+    rag_change_reason = TextAreaField(
+        "Reason for the change of rating",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[_long("Reason for the change of rating")],
+    )
+    milestones = FieldList(FormField(MilestoneStatusForm))
+    submit = SubmitField("Save draft", widget=GovSubmitInput())
+
+
+class SubmitUpdateForm(VersionedForm):
+    submit = SubmitField("Submit to sponsor", widget=GovSubmitInput())
+
+
+class ReturnUpdateForm(VersionedForm):
+    reason = TextAreaField(
+        "Reasons for returning the update",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[_long("Reasons")],
+    )
+    submit = SubmitField("Return to project manager", widget=GovSubmitInput())
+
+
+class ApproveUpdateForm(VersionedForm):
+    sponsor_comments = TextAreaField(
+        "Sponsor comments", widget=GovTextArea(), filters=[strip], validators=[_long("Sponsor comments")]
+    )
+    agreed_rag = RadioField("Agreed RAG rating", choices=rag_choices(), widget=GovRadioInput(), validators=[Optional()])
+    agreed_rag_justification = TextAreaField(
+        "Why you are agreeing a different rating",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[_long("Justification")],
+    )
+    submit = SubmitField("Approve", widget=GovSubmitInput())
+
+
