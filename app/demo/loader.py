@@ -82,7 +82,9 @@ def load_demo() -> None:
     sep_oct_period = _load_sep_oct(people, workstreams, references, jul_aug_updates)
     _sign_off(jul_aug_period, people, SIGN_OFFS["jul_aug"])
     _sign_off(sep_oct_period, people, SIGN_OFFS["sep_oct"])
-    open_period(**PERIODS["nov_dec"], opened_by=people["heidi.robinson@example.org"])
+    open_period(
+        **PERIODS["nov_dec"], opened_by=people["heidi.robinson@example.org"], at=_at(PERIODS["nov_dec"]["start_date"], 9)
+    )
     db.session.commit()
 
 

@@ -3,6 +3,7 @@ and reopening."""
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app import workflow
 from app.extensions import db
@@ -99,7 +100,7 @@ def reopen(period_id: int):
     period = _load(period_id)
     report = _latest(period)
     form = ReopenForm(version=report.version)
-    form.workstream_ids.choices = [(w.id, w.title) for w in active_workstreams()]
+    form.workstream_ids.choices = [SelectChoice(w.id, w.title) for w in active_workstreams()]
     return _report_transition(
         "reopen", period, report, form, "periods/reopen.html", "Programme report reopened as a new revision"
     )

@@ -40,6 +40,7 @@ def open_period(
     sign_off_due: dt.date,
     iib_meeting_date: dt.date | None,
     opened_by: User | None,
+    at: dt.datetime | None = None,
 ) -> ReportingPeriod:
     """Create the period with revision 1 of its report and a draft for each active workstream.
 
@@ -60,7 +61,7 @@ def open_period(
     db.session.add(period)
     db.session.add(ProgrammeReport(period=period, revision=1))
     db.session.flush()
-    audit.record("open_period", period, actor=opened_by, period_id=period.id, to_state="OPEN")
+    audit.record("open_period", period, actor=opened_by, period_id=period.id, to_state="OPEN", at=at)
 
     previous_updates = updates_by_workstream(previous_period(period))
     for workstream in active_workstreams():
@@ -71,7 +72,7 @@ def open_period(
             update.risks = carried_forward_risks(previous)
         db.session.add(update)
         db.session.flush()
-        audit.record("create_draft", update, actor=opened_by, to_state=update.state.name)
+        audit.record("create_draft", update, actor=opened_by, to_state=update.state.name, at=at)
     return period
 
 

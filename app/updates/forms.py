@@ -4,6 +4,7 @@ Which inputs a transition requires is declared in the workflow table, not here; 
 lengths and shapes, so the table stays the one place the rules live.
 """
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import SelectChoice
 from wtforms import FieldList, FormField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms import Form as PlainForm
 from wtforms.validators import Length, Optional
@@ -21,13 +22,13 @@ def _short(label):
 
 
 def rag_choices():
-    return [(rag.name, rag.label) for rag in RAG]
+    return [SelectChoice(rag.name, rag.label) for rag in RAG]
 
 
 class MilestoneStatusForm(PlainForm):
     status = SelectField(
         "Status",
-        choices=[("", "Select a status")] + [(s.name, s.label) for s in MilestoneStatus],
+        choices=[SelectChoice("", "Select a status")] + [SelectChoice(s.name, s.label) for s in MilestoneStatus],
         widget=GovSelect(),
         validators=[Optional()],
     )

@@ -1,0 +1,137 @@
+"""The approval journey in a real browser: draft, submit, return, resubmit, approve with a revised
+rating, overview, CMT sign-off, and then no way to edit. axe-core runs on every page visited."""
+import re
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.models import RAG, MilestoneStatus, UpdateState, User, WorkstreamUpdate
+from tests.browser.conftest import assert_accessible, sign_in_as, visit
+from tests.demo_ids import demo_ids
+
+
+def sign_out(page):
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+    page.wait_for_url(re.compile("/sign-in$"))
+
+
+def fill_governance_draft(page, key_activities):
+    page.get_by_role("link", name="Edit the draft").click()
+    assert_accessible(page)
+    page.get_by_label("Key activities").fill(key_activities)
+    page.get_by_label("Engagement").fill("The workstream group met fortnightly.")
+    page.get_by_label("Concerns and issues").fill("None this period.")
+    page.get_by_role("radio", name="Green", exact=True).check()
+    page.get_by_label("RAG rating rationale").fill("Milestones are on track.")
+    statuses = page.get_by_label("Status", exact=True)
+    for index in range(statuses.count()):
+        statuses.nth(index).select_option("COMPLETE")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("Draft saved")
+    assert_accessible(page)
+
+
+def approve_the_other_workstreams(app, ids):
+    with app.app_context():
+        sponsor_of = {"PRC": "nick.bell", "PPD": "steve.cox", "PTN": "richard.kenny", "CCC": "kate.mcfarlane"}
+        for code, sponsor in sponsor_of.items():
+            update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
+            update.key_activities = update.engagement = update.concerns = update.rag_rationale = "Recorded."
+            update.sponsor_comments = "Agreed."
+            update.proposed_rag = update.agreed_rag = RAG.GREEN
+            for milestone in update.milestones_this_period:
+                milestone.status = MilestoneStatus.COMPLETE
+            update.state = UpdateState.APPROVED
+            update.approved_by = db.session.scalar(sa.select(User).where(User.email == f"{sponsor}@example.org"))
+        db.session.commit()
+
+
+def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
+    ids = demo_ids(app)
+    update_path = f"/updates/{ids.update('GOV', 'nov_dec')}"
+    period_path = f"/periods/{ids.periods['nov_dec']}"
+
+    # The project manager drafts and submits.
+    sign_in_as(page, "louisa.simpson@example.org")
+    page.get_by_role("link", name=re.compile(r"Write the highlight report\s+for Governance")).click()
+    assert_accessible(page)
+    fill_governance_draft(page, "Training rolled out to the districts.")
+    page.get_by_role("button", name="Submit to sponsor").click()
+    panel = page.locator("#status-panel")
+    expect(panel).to_contain_text("Update submitted to the sponsor")
+    expect(panel).to_contain_text("Submitted")
+    assert_accessible(page)
+    sign_out(page)
+
+    # The sponsor returns it with reasons.
+    sign_in_as(page, "nick.bell@example.org")
+    page.get_by_role("link", name=re.compile(r"Review the highlight report\s+for Governance")).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Return to project manager").click()
+    expect(page.locator("#status-panel")).to_contain_text("Enter the reasons for returning the update")
+    assert_accessible(page)
+    page.get_by_label("Reasons for returning the update").fill("Link each activity to its milestone.")
+    page.get_by_role("button", name="Return to project manager").click()
+    expect(page.locator("#status-panel")).to_contain_text("Update returned to the project manager")
+    assert_accessible(page)
+    sign_out(page)
+
+    # The project manager sees why, revises and resubmits.
+    sign_in_as(page, "louisa.simpson@example.org")
+    page.get_by_role("link", name=re.compile(r"Revise the returned highlight report\s+for Governance")).click()
+    expect(page.get_by_text("Returned: Link each activity to its milestone.")).to_be_visible()
+    fill_governance_draft(page, "Training rolled out to the districts (GOV-M04).")
+    page.get_by_role("button", name="Submit to sponsor").click()
+    expect(page.locator("#status-panel")).to_contain_text("Update submitted to the sponsor")
+    sign_out(page)
+
+    # The sponsor approves with comments and a revised rating.
+    sign_in_as(page, "nick.bell@example.org")
+    visit(page, update_path)
+    page.get_by_label("Sponsor comments").fill("Good progress; the audit findings need watching.")
+    page.get_by_role("radio", name="Green/Amber").check()
+    page.get_by_label("Why you are agreeing a different rating").fill("The audit findings are not yet resolved.")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator("#status-panel")).to_contain_text("Update approved")
+    expect(page.locator("#update-section")).to_contain_text("the project team proposed Green")
+    assert_accessible(page)
+    sign_out(page)
+
+    approve_the_other_workstreams(app, ids)
+
+    # The lead executive director writes the overview.
+    sign_in_as(page, "angela.probert@example.org")
+    visit(page, period_path)
+    page.get_by_role("link", name="Write the programme overview").click()
+    assert_accessible(page)
+    page.get_by_label("Lead executive director overview").fill("Steady progress in November and December.")
+    page.get_by_role("button", name="Save overview").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("Overview saved")
+    assert_accessible(page)
+    sign_out(page)
+
+    # CMT signs it off after seeing what will be locked.
+    sign_in_as(page, "steve.cox@example.org")
+    visit(page, period_path)
+    page.get_by_role("link", name="Sign off and lock the report").click()
+    assert_accessible(page)
+    expect(page.get_by_role("table")).to_contain_text("Governance and decision making")
+    page.get_by_label("Day").fill("9")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("2024")
+    page.get_by_role("button", name="Sign off and lock the report").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("Programme report signed off and locked")
+    expect(page.locator("dd.wm-fingerprint")).to_have_text(re.compile(r"^\s*[0-9a-f]{64}\s*$"))
+    assert_accessible(page)
+    sign_out(page)
+
+    # The project manager finds no way to edit.
+    sign_in_as(page, "louisa.simpson@example.org")
+    visit(page, update_path)
+    expect(page.get_by_role("link", name="Edit the draft")).to_have_count(0)
+    expect(page.locator("#status-panel")).to_contain_text("Locked")
+    response = page.goto(f"{update_path}/edit")
+    assert response.status == 409
+    assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This cannot be changed now")
