@@ -135,3 +135,29 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     assert response.status == 409
     assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("This cannot be changed now")
+
+
+def test_cmt_reopens_a_signed_off_report_as_revision_2_and_revision_1_stays_readable(page, app):
+    ids = demo_ids(app)
+    period_path = f"/periods/{ids.periods['sep_oct']}"
+    sign_in_as(page, "steve.cox@example.org")
+    visit(page, period_path)
+    fingerprint = page.locator("dd.wm-fingerprint").inner_text().strip()
+    page.get_by_role("link", name="Reopen as a new revision").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Reopen as a new revision").click()
+    assert_accessible(page)
+    expect(page.get_by_role("alert")).to_contain_text("Enter the reason for reopening the report")
+    page.get_by_label("Reason for reopening").fill("The IIB questioned the Partnership working rating.")
+    page.get_by_label("Partnership working").check()
+    page.get_by_role("button", name="Reopen as a new revision").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text("reopened as a new revision")
+    expect(page.get_by_text("Revision 2 was opened because: The IIB questioned the Partnership working rating.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Revision 1").click()
+    assert_accessible(page)
+    expect(page.locator("dd.wm-fingerprint")).to_have_text(fingerprint)
+    sign_out(page)
+
+    sign_in_as(page, "peter.tonks@example.org")
+    expect(page.get_by_role("link", name=re.compile(r"Revise the returned highlight report\s+for Partnership working"))).to_be_visible()
