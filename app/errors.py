@@ -23,7 +23,10 @@ def register_error_handlers(app: Flask) -> None:
 
 def _handler(code, title, template):
     def handle(error):
+        # Show a route's own explanation (abort(403, "...")), not werkzeug's stock sentence.
         description = getattr(error, "description", "")
+        if description == getattr(type(error), "description", None):
+            description = ""
         return render_template(template, title=title, description=description), code
 
     return handle

@@ -32,3 +32,22 @@ def attach_errors(form, errors: dict[str, str]) -> None:
             field.errors = list(field.errors) + [message]
         else:
             form.form_errors.append(message)
+
+
+def error_summary(form) -> dict:
+    """Parameters for govukErrorSummary listing every error: each field's first message, linked to the
+    field, then every message that belongs to no single field."""
+    items = []
+
+    def walk(fields):
+        for field in fields:
+            entries = getattr(field, "entries", None)
+            if entries is not None:
+                for entry in entries:
+                    walk(entry.form if hasattr(entry, "form") else [entry])
+            elif field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
+                items.append({"text": field.errors[0], "href": f"#{field.id}"})
+
+    walk(form)
+    items += [{"text": message} for message in form.form_errors]
+    return {"titleText": "There is a problem", "errorList": items}

@@ -1,0 +1,424 @@
+"""Locked means locked: once a period's latest revision is signed off, no route changes its content, the
+database refuses direct changes to its rows, and reopening starts a new revision without touching the
+signed-off one."""
+import itertools
+
+import pytest
+import sqlalchemy as sa
+from flask import url_for
+from werkzeug.routing import AnyConverter
+
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    OutboxMessage,
+    ProgrammeReport,
+    ReportingPeriod,
+    ReportState,
+    Risk,
+    RiskStatus,
+    Role,
+    UpdateState,
+    User,
+    Workstream,
+    WorkstreamUpdate,
+)
+from app.reports.content import fingerprint, report_content
+from tests.conftest import csrf_token
+from tests.demo_ids import demo_ids
+
+PM_GOV = "louisa.simpson@example.org"
+PM_PPD = "jodie.townsend@example.org"
+PM_PTN_CCC = "peter.tonks@example.org"
+SPONSOR_GOV_CMT = "nick.bell@example.org"
+CMT_OTHER = "steve.cox@example.org"
+PMO = "heidi.robinson@example.org"
+LEAD_DIRECTOR = "angela.probert@example.org"
+IIB = "richard.carr@example.org"
+VIEWER = "committee.member@example.org"
+READERS = {IIB, VIEWER}
+
+CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
+STATE_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Signing in and out change who is signed in, not any content.
+AUTH_ENDPOINTS = {"auth.sign_in", "auth.sign_out"}
+# The one route that acts on a locked period by design: a CMT member reopens it as a new revision,
+# leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.
+SANCTIONED_ON_LOCKED = {"periods.reopen": Role.CMT_MEMBER}
+
+
+@pytest.fixture
+def ids(app):
+    return demo_ids(app)
+
+
+def rows(table, *where, order_by=None):
+    """Every column of the matching rows, as plain tuples."""
+    statement = sa.select(table).where(*where).order_by(order_by if order_by is not None else table.c.id)
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+def period_content(ids, period: str) -> dict:
+    """Everything stored for the period's reports, updates, milestones and risks, column by column."""
+    period_id = ids.periods[period]
+    update_ids = [ids.update(code, period) for code in CODES]
+    updates, milestones, risks, reports = (
+        WorkstreamUpdate.__table__,
+        Milestone.__table__,
+        Risk.__table__,
+        ProgrammeReport.__table__,
+    )
+    return {
+        "updates": rows(updates, updates.c.period_id == period_id),
+        "milestones": rows(milestones, milestones.c.update_id.in_(update_ids)),
+        "risks": rows(risks, risks.c.update_id.in_(update_ids)),
+        "reports": rows(reports, reports.c.period_id == period_id, order_by=reports.c.revision),
+    }
+
+
+def counts() -> tuple[int, int]:
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)),
+        db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)),
+    )
+
+
+def signed_off_revision(ids, period: str, revision: int = 1) -> ProgrammeReport:
+    return db.session.scalar(
+        sa.select(ProgrammeReport).where(
+            ProgrammeReport.period_id == ids.periods[period], ProgrammeReport.revision == revision
+        )
+    )
+
+
+def assert_fingerprint_matches_the_content(ids, period: str) -> str:
+    report = signed_off_revision(ids, period)
+    assert report.state is ReportState.SIGNED_OFF
+    live = report_content(db.session.get(ReportingPeriod, ids.periods[period]), report)
+    assert fingerprint(report.snapshot) == report.content_fingerprint == fingerprint(live)
+    return report.content_fingerprint
+
+
+# --- Every state-changing route, refused on a locked period -------------------------------------------------
+
+
+def url_values(rule, ids) -> list[dict]:
+    """Every way to fill the rule's URL variables against the locked Sep–Oct period and its updates."""
+    choices = {}
+    for name in sorted(rule.arguments):
+        converter = rule._converters[name]
+        if name == "update_id":
+            choices[name] = [ids.update(code, "sep_oct") for code in CODES]
+        elif name == "period_id":
+            choices[name] = [ids.periods["sep_oct"]]
+        elif isinstance(converter, AnyConverter):
+            choices[name] = sorted(converter.items)
+        else:
+            pytest.fail(f"{rule.rule}: decide how to fill the URL variable {name!r} for the locked-period test")
+    names = list(choices)
+    return [dict(zip(names, combination)) for combination in itertools.product(*(choices[n] for n in names))]
+
+
+def plausible_form(endpoint: str, values: dict, ids) -> dict:
+    """Valid-looking form data for the route, stating the object's current version (so any refusal is the lock)."""
+    if "update_id" in values:
+        update = db.session.get(WorkstreamUpdate, values["update_id"])
+        version = update.version
+    else:
+        report = db.session.scalar(
+            sa.select(ProgrammeReport)
+            .where(ProgrammeReport.period_id == values["period_id"])
+            .order_by(ProgrammeReport.revision.desc())
+            .limit(1)
+        )
+        version = report.version
+    if endpoint == "updates.transition":
+        return {
+            "submit": {"version": version},
+            "return": {"version": version, "reason": "Please revisit the milestones."},
+            "approve": {"version": version, "sponsor_comments": "Approved again.", "agreed_rag": "AMBER",
+                        "agreed_rag_justification": "A tougher view of the risks."},
+        }[values["action"]]
+    if endpoint == "updates.edit":
+        data = {
+            "version": version,
+            "key_activities": "Rewritten after sign-off.",
+            "engagement": "Rewritten engagement.",
+            "concerns": "None.",
+            "proposed_rag": "RED",
+            "rag_rationale": "Rewritten rationale.",
+            "rag_change_reason": "Rewritten reason.",
+        }
+        for position, _milestone in enumerate(update.milestones_this_period):
+            data[f"milestones-{position}-status"] = "CANCELLED"
+            data[f"milestones-{position}-status_note"] = "Cancelled after sign-off."
+        return data
+    if endpoint == "periods.overview":
+        return {"version": version, "overview": "A rewritten overview."}
+    if endpoint == "periods.sign_off":
+        return {"version": version, "cmt_meeting_date": ["9", "1", "2024"]}
+    if endpoint == "periods.reopen":
+        return {"version": version, "reason": "Change the record.", "workstream_ids": [ids.workstreams["GOV"]]}
+    pytest.fail(f"{endpoint}: decide what plausible form data is for the locked-period test")
+
+
+def test_no_state_changing_route_changes_a_locked_period_for_anyone(app, signed_in, ids):
+    people = [PM_GOV, SPONSOR_GOV_CMT, PMO, LEAD_DIRECTOR, CMT_OTHER, IIB]
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.methods & STATE_CHANGING_METHODS and rule.endpoint not in AUTH_ENDPOINTS
+    ]
+    assert {rule.endpoint for rule in rules} >= {
+        "updates.transition", "updates.edit", "periods.overview", "periods.sign_off", "periods.reopen",
+    }
+    with app.app_context():
+        before = period_content(ids, "sep_oct")
+        before_counts = counts()
+        assert_fingerprint_matches_the_content(ids, "sep_oct")
+        is_cmt = {
+            email: db.session.scalar(sa.select(User).where(User.email == email)).has_role(Role.CMT_MEMBER)
+            for email in people
+        }
+        requests = []
+        for rule in rules:
+            for values in url_values(rule, ids):
+                with app.test_request_context():
+                    path = url_for(rule.endpoint, **values)
+                for method in sorted(rule.methods & STATE_CHANGING_METHODS):
+                    assert app.url_map.bind("localhost").match(path, method=method)[0] == rule.endpoint, path
+                    requests.append((rule.endpoint, method, path, plausible_form(rule.endpoint, values, ids)))
+        db.session.remove()
+    assert len(requests) >= 5 * 3 + 5 + 3
+
+    tried = 0
+    for email in people:
+        client = signed_in(email)
+        token = csrf_token(client.get(f"/periods/{ids.periods['sep_oct']}").get_data(as_text=True))
+        refused = {403, 409} | ({404} if email in READERS else set())
+        for endpoint, method, path, form in requests:
+            sanctioned_role = SANCTIONED_ON_LOCKED.get(endpoint)
+            if sanctioned_role is Role.CMT_MEMBER and is_cmt[email]:
+                continue
+            for headers in ({}, {"HX-Request": "true"}):
+                response = client.open(path, method=method, data={**form, "csrf_token": token}, headers=headers)
+                assert response.status_code in refused and not 200 <= response.status_code < 400, (
+                    f"{method} {path} as {email} {headers}: {response.status_code}"
+                )
+                tried += 1
+    assert tried > 200
+
+    with app.app_context():
+        assert period_content(ids, "sep_oct") == before
+        assert len(period_content(ids, "sep_oct")["reports"]) == len(before["reports"]) == 1
+        assert counts() == before_counts
+        assert_fingerprint_matches_the_content(ids, "sep_oct")
+
+
+# --- The database's own guards ------------------------------------------------------------------------------
+
+
+def tampering_statements(ids, period: str, nov_dec_report_id: int, sep_oct_report_id: int):
+    """(name, statement) for each direct change to the period's rows."""
+    update_id = ids.update("GOV", period)
+    milestone_id = db.session.scalar(sa.select(Milestone.id).where(Milestone.update_id == update_id).limit(1))
+    risk_id = db.session.scalar(sa.select(Risk.id).where(Risk.update_id == update_id).limit(1))
+    report_id = sep_oct_report_id if period == "sep_oct" else nov_dec_report_id
+    updates, milestones, risks, reports = (
+        WorkstreamUpdate.__table__,
+        Milestone.__table__,
+        Risk.__table__,
+        ProgrammeReport.__table__,
+    )
+    return [
+        ("update an update", sa.update(updates).where(updates.c.id == update_id).values(key_activities="Tampered.")),
+        ("change an update's state", sa.update(updates).where(updates.c.id == update_id).values(state=UpdateState.DRAFT)),
+        ("delete an update", sa.delete(updates).where(updates.c.id == update_id)),
+        ("update a milestone", sa.update(milestones).where(milestones.c.id == milestone_id).values(status_note="Tampered.")),
+        ("delete a milestone", sa.delete(milestones).where(milestones.c.id == milestone_id)),
+        (
+            "insert a milestone",
+            sa.insert(milestones).values(
+                update_id=update_id, kind=MilestoneKind.THIS_PERIOD, position=99, reference="GOV-M99",
+                description="Added behind the application's back.", status=MilestoneStatus.COMPLETE, status_note="",
+            ),
+        ),
+        ("update a risk", sa.update(risks).where(risks.c.id == risk_id).values(mitigation="Tampered.")),
+        ("delete a risk", sa.delete(risks).where(risks.c.id == risk_id)),
+        (
+            "insert a risk",
+            sa.insert(risks).values(
+                update_id=update_id, position=99, reference="GOV-R99", description="Added behind the application's back.",
+                mitigation="", status=RiskStatus.OPEN, closure_note="",
+            ),
+        ),
+        ("update the report", sa.update(reports).where(reports.c.id == report_id).values(overview="Tampered.")),
+        ("delete the report", sa.delete(reports).where(reports.c.id == report_id)),
+    ]
+
+
+def test_the_database_refuses_direct_changes_to_locked_rows_and_allows_them_on_open_rows(app, ids):
+    with app.app_context():
+        sep_oct_report_id = signed_off_revision(ids, "sep_oct").id
+        nov_dec_report_id = db.session.scalar(
+            sa.select(ProgrammeReport.id).where(ProgrammeReport.period_id == ids.periods["nov_dec"])
+        )
+        locked_before = period_content(ids, "sep_oct")
+        open_before = period_content(ids, "nov_dec")
+        locked = tampering_statements(ids, "sep_oct", nov_dec_report_id, sep_oct_report_id)
+        open_ = tampering_statements(ids, "nov_dec", nov_dec_report_id, sep_oct_report_id)
+        db.session.remove()
+
+        for (name, statement), (_name, open_statement) in zip(locked, open_):
+            with db.engine.connect() as connection:
+                transaction = connection.begin()
+                with pytest.raises(sa.exc.DatabaseError) as refused:
+                    connection.execute(statement)
+                assert "signed off and locked" in str(refused.value), name
+                transaction.rollback()
+            with db.engine.connect() as connection:
+                transaction = connection.begin()
+                result = connection.execute(open_statement)
+                if result.is_insert:
+                    assert result.inserted_primary_key[0] is not None, f"{name} on the open period"
+                else:
+                    assert result.rowcount == 1, f"{name} on the open period"
+                transaction.rollback()
+
+        # A new update slipped into the locked period (for a new workstream, so only the lock can stop it).
+        workstreams = Workstream.__table__
+        for period, refused in (("sep_oct", True), ("nov_dec", False)):
+            with db.engine.connect() as connection:
+                transaction = connection.begin()
+                workstream_id = connection.execute(
+                    sa.insert(workstreams).values(code="NEW", title="A new workstream", description="")
+                ).inserted_primary_key[0]
+                insert = sa.insert(WorkstreamUpdate.__table__).values(
+                    workstream_id=workstream_id, period_id=ids.periods[period], state=UpdateState.APPROVED,
+                    key_activities="", engagement="", concerns="", rag_rationale="", rag_change_reason="",
+                    sponsor_comments="", agreed_rag_justification="", return_reason="", version=1,
+                )
+                if refused:
+                    with pytest.raises(sa.exc.DatabaseError) as error:
+                        connection.execute(insert)
+                    assert "signed off and locked" in str(error.value)
+                else:
+                    assert connection.execute(insert).inserted_primary_key[0] is not None
+                transaction.rollback()
+
+        # The same change, committed, goes through on the open period.
+        with db.engine.begin() as connection:
+            connection.execute(open_[0][1])
+        assert period_content(ids, "sep_oct") == locked_before
+        open_after = period_content(ids, "nov_dec")
+        assert open_after != open_before
+        assert db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec")).key_activities == "Tampered."
+        assert_fingerprint_matches_the_content(ids, "sep_oct")
+
+
+def test_the_database_refuses_to_change_or_delete_audit_events(app, ids):
+    with app.app_context():
+        events = rows(AuditEvent.__table__)
+        assert events
+        # An event about the open period as well as one about the locked period: the trail is append-only anyway.
+        open_event = db.session.scalar(
+            sa.select(AuditEvent.id).where(AuditEvent.period_id == ids.periods["nov_dec"]).limit(1)
+        )
+        locked_event = db.session.scalar(
+            sa.select(AuditEvent.id).where(AuditEvent.period_id == ids.periods["sep_oct"]).limit(1)
+        )
+        assert open_event is not None and locked_event is not None
+        db.session.remove()
+        attempts = []
+        for event_id in (open_event, locked_event):
+            attempts += [
+                (sa.text("UPDATE audit_event SET comment = 'Rewritten.' WHERE id = :id"), {"id": event_id}),
+                (sa.text("UPDATE audit_event SET actor_id = NULL WHERE id = :id"), {"id": event_id}),
+                (sa.text("DELETE FROM audit_event WHERE id = :id"), {"id": event_id}),
+            ]
+        attempts.append((sa.text("DELETE FROM audit_event"), {}))
+        if db.engine.dialect.name == "postgresql":
+            attempts.append((sa.text("TRUNCATE audit_event"), {}))
+        for statement, params in attempts:
+            with db.engine.connect() as connection:
+                transaction = connection.begin()
+                with pytest.raises(sa.exc.DatabaseError) as refused:
+                    connection.execute(statement, params)
+                assert "append-only" in str(refused.value), statement
+                transaction.rollback()
+        with db.engine.connect() as connection:
+            transaction = connection.begin()
+            with pytest.raises(sa.exc.DatabaseError):
+                connection.exec_driver_sql(f"UPDATE audit_event SET action = 'approve' WHERE id = {open_event}")
+            transaction.rollback()
+        assert rows(AuditEvent.__table__) == events
+
+
+# --- Reopening ------------------------------------------------------------------------------------------------
+
+
+def test_reopening_keeps_the_signed_off_revision_and_returns_only_the_named_workstreams(app, signed_in, ids):
+    period_id = ids.periods["sep_oct"]
+    with app.app_context():
+        before = period_content(ids, "sep_oct")
+        original_fingerprint = assert_fingerprint_matches_the_content(ids, "sep_oct")
+        original_snapshot = signed_off_revision(ids, "sep_oct").snapshot
+        version = signed_off_revision(ids, "sep_oct").version
+        db.session.remove()
+
+    cmt = signed_in(CMT_OTHER)
+    page = cmt.get(f"/periods/{period_id}/reopen")
+    assert page.status_code == 200
+    response = cmt.post(
+        f"/periods/{period_id}/reopen",
+        data={
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+            "version": version,
+            "reason": "The IIB challenged the Governance rating.",
+            "workstream_ids": [ids.workstreams["GOV"]],
+        },
+    )
+    assert response.status_code == 302
+
+    with app.app_context():
+        after = period_content(ids, "sep_oct")
+        # Revision 1's row is exactly as it was signed off; revision 2 is new.
+        assert after["reports"][0] == before["reports"][0]
+        assert len(after["reports"]) == 2
+        revision_1 = signed_off_revision(ids, "sep_oct", 1)
+        revision_2 = signed_off_revision(ids, "sep_oct", 2)
+        assert revision_2.state is ReportState.REOPENED
+        assert revision_1.snapshot == original_snapshot
+        assert fingerprint(revision_1.snapshot) == revision_1.content_fingerprint == original_fingerprint
+        # Only Governance went back; the other updates, and every milestone and risk, are untouched.
+        governance_id = ids.update("GOV", "sep_oct")
+        assert db.session.get(WorkstreamUpdate, governance_id).state is UpdateState.RETURNED
+        unchanged_before = [row for row in before["updates"] if row[0] != governance_id]
+        unchanged_after = [row for row in after["updates"] if row[0] != governance_id]
+        assert unchanged_after == unchanged_before and len(unchanged_after) == 4
+        for code in CODES[1:]:
+            assert db.session.get(WorkstreamUpdate, ids.update(code, "sep_oct")).state is UpdateState.APPROVED
+        assert after["milestones"] == before["milestones"]
+        assert after["risks"] == before["risks"]
+        db.session.remove()
+
+    for email in (IIB, VIEWER, CMT_OTHER):
+        client = signed_in(email)
+        page = client.get(f"/periods/{period_id}/revisions/1")
+        assert page.status_code == 200, email
+        assert original_fingerprint in page.get_data(as_text=True), email
+        # Revision 2 is open, not signed off, so there is nothing to show as a record yet.
+        assert client.get(f"/periods/{period_id}/revisions/2").status_code == 404, email
+
+    pm = signed_in(PM_GOV)
+    assert pm.get(f"/updates/{governance_id}/edit").status_code == 200
+    assert "Edit the draft" in pm.get(f"/updates/{governance_id}").get_data(as_text=True)
+    project_managers = {"PRC": pm, "PPD": signed_in(PM_PPD), "PTN": signed_in(PM_PTN_CCC)}
+    project_managers["CCC"] = project_managers["PTN"]
+    for code, client in project_managers.items():
+        update_id = ids.update(code, "sep_oct")
+        assert client.get(f"/updates/{update_id}/edit").status_code == 409, code
+        assert "Edit the draft" not in client.get(f"/updates/{update_id}").get_data(as_text=True), code
