@@ -15,6 +15,7 @@ MIN_PASSWORD_LENGTH = 12
 
 users_cli = AppGroup("users", help="Create people and grant them roles.")
 demo_cli = AppGroup("demo", help="The demo data from the Sep–Oct 2023 programme report.")
+mail_cli = AppGroup("mail", help="The email outbox.")
 
 ROLE_NAMES = {role.name.lower().replace("_", "-"): role for role in Role}
 
@@ -119,6 +120,17 @@ def print_sign_ins() -> None:
         click.echo(f"  {email:<32} {describe_roles(user) if user else '(not loaded)'}")
 
 
+@mail_cli.command("send")
+def send_pending_mail() -> None:
+    """Send queued email by SMTP (retries any that failed); run it from cron or after an outage."""
+    from app.notifications import deliver_pending, smtp_configured
+
+    if not smtp_configured():
+        raise click.ClickException("MAIL_SERVER is not set, so email stays in the outbox.")
+    click.echo(f"Sent {deliver_pending(limit=10_000)} queued message(s).")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)

@@ -67,3 +67,9 @@ def signed_off_period_ids() -> frozenset[int]:
 
 def has_signed_off_revision(period: ReportingPeriod) -> bool:
     return period.id in signed_off_period_ids()
+
+
+def forget_cached_reports() -> None:
+    """Drop this request's cached report states after a change to them."""
+    g.pop("latest_reports", None)
+    g.pop("signed_off_period_ids", None)
