@@ -151,3 +151,13 @@ def _edit_defaults(update: WorkstreamUpdate):
         ]
 
     return Defaults
+
+
+@bp.get("/updates/<int:update_id>/review")
+@login_required
+def review(update_id: int):
+    """The sponsor's review: each section beside last period's approved one, with what to question."""
+    from app.updates.review import build_review
+
+    update = _load(update_id)
+    return render_template("updates/review.html", update=update, review=build_review(update))
