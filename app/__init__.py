@@ -11,8 +11,16 @@ from app.config import config_from_environment
 from app.extensions import csrf, db, htmx, login_manager, mail, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Each has a routes module whose `bp` is the package's blueprint.
-BLUEPRINT_PACKAGES = ("auth", "main", "periods", "workstreams", "updates", "admin")
+# Modules of routes; each has the `bp` of its package's blueprint.
+ROUTE_MODULES = (
+    "auth.routes",
+    "main.routes",
+    "periods.routes",
+    "workstreams.routes",
+    "updates.routes",
+    "updates.editor_routes",
+    "admin.routes",
+)
 
 
 def create_app(config_class=None, **overrides) -> Flask:
@@ -61,8 +69,9 @@ def create_app(config_class=None, **overrides) -> Flask:
     templating.register(app)
     register_error_handlers(app)
     register_cli(app)
-    for package in BLUEPRINT_PACKAGES:
-        app.register_blueprint(importlib.import_module(f"app.{package}.routes").bp)
+    blueprints = {importlib.import_module(f"app.{module}").bp: None for module in ROUTE_MODULES}
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
     return app
 
 

@@ -22,6 +22,10 @@ def short_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def month_year(value: dt.date | None) -> str:
+    return f"{value:%B %Y}" if value else ""
+
+
 def date_time(value: dt.datetime | None) -> str:
     if value is None:
         return ""

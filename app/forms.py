@@ -1,7 +1,7 @@
 """What every Waymark form shares: the version it was based on, trimmed text, limits, and how a
 workflow refusal's messages reach the fields."""
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import DateField, IntegerField
 from wtforms.widgets import HiddenInput
 
 LONG_TEXT = 20_000
@@ -11,6 +11,23 @@ NOT_INPUTS = ("version", "submit", "csrf_token")
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+class DayMonthYearField(DateField):
+    """A GOV.UK date input (day, month, year boxes) with a GOV.UK error message."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            # Not posted as day, month, year: treat as not given (the widget needs three boxes or none).
+            self.raw_data = None
+            self.data = None
+            return
+        if any(part.strip() for part in valuelist):
+            try:
+                super().process_formdata([" ".join(part.strip() for part in valuelist)])
+            except ValueError:
+                self.data = None
+                raise ValueError(f"{self.label.text} must be a real date, like 7 11 2023") from None
 
 
 class VersionedForm(FlaskForm):

@@ -50,6 +50,7 @@ def register(app: Flask) -> None:
         long_date=lambda value: formatting.long_date(as_date(value)),
         short_date=lambda value: formatting.short_date(as_date(value)),
         date_time=formatting.date_time,
+        month_year=lambda value: formatting.month_year(as_date(value)),
         prose=formatting.prose,
         as_rag=as_rag,
     )

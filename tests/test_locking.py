@@ -112,6 +112,8 @@ def url_values(rule, ids) -> list[dict]:
         converter = rule._converters[name]
         if name == "update_id":
             choices[name] = [ids.update(code, "sep_oct") for code in CODES]
+        elif name == "row_id":
+            choices[name] = [None]  # filled below from the update and the list the rule names
         elif name == "period_id":
             choices[name] = [ids.periods["sep_oct"]]
         elif isinstance(converter, AnyConverter):
@@ -119,7 +121,13 @@ def url_values(rule, ids) -> list[dict]:
         else:
             pytest.fail(f"{rule.rule}: decide how to fill the URL variable {name!r} for the locked-period test")
     names = list(choices)
-    return [dict(zip(names, combination)) for combination in itertools.product(*(choices[n] for n in names))]
+    combinations = [dict(zip(names, combination)) for combination in itertools.product(*(choices[n] for n in names))]
+    for values in combinations:
+        if "row_id" in values:
+            update = db.session.get(WorkstreamUpdate, values["update_id"])
+            rows = update.milestones_next_period if values.get("name") == "next-milestones" else update.risks
+            values["row_id"] = rows[0].id
+    return combinations
 
 
 def plausible_form(endpoint: str, values: dict, ids) -> dict:
@@ -162,6 +170,21 @@ def plausible_form(endpoint: str, values: dict, ids) -> dict:
         return {"version": version, "cmt_meeting_date": ["9", "1", "2024"]}
     if endpoint == "periods.reopen":
         return {"version": version, "reason": "Change the record.", "workstream_ids": [ids.workstreams["GOV"]]}
+    if endpoint == "updates.add":
+        return {"description": "Added after sign-off.", "mitigation": "Added mitigation."}
+    if endpoint == "updates.edit_row_view":
+        row = next(
+            r for r in (update.milestones_next_period if values["name"] == "next-milestones" else update.risks)
+            if r.id == values["row_id"]
+        )
+        data = {"description": "Rewritten after sign-off.", "original_description": row.description}
+        if values["name"] == "risks":
+            data.update(mitigation="Rewritten mitigation.", original_mitigation=row.mitigation)
+        return data
+    if endpoint in ("updates.remove", "updates.move", "updates.reopen"):
+        return {}
+    if endpoint == "updates.close":
+        return {"closure_note": "Closed after sign-off."}
     pytest.fail(f"{endpoint}: decide what plausible form data is for the locked-period test")
 
 

@@ -505,7 +505,7 @@ def test_a_period_goes_from_drafts_to_a_signed_off_locked_report_through_http(ap
     assert update_in(app, gov).state is UpdateState.RETURNED
     page = text(louisa.get(f"/updates/{gov}/edit"))
     assert f"Returned: {reason}" in page
-    assert page.index(f"Returned: {reason}") < page.index('<form method="post" novalidate>') < page.index("key_activities")
+    assert page.index(f"Returned: {reason}") < page.index('<form method="post" id="draft-form"') < page.index("key_activities")
     form = edit_form(app, gov, proposed_rag="AMBER", rag_change_reason="A key decision slipped; March is at risk.",
                      **{"milestones-1-status": "DELAYED", "milestones-1-status_note": "Moved to January."})
     assert post(louisa, f"/updates/{gov}/edit", **form).status_code == 302
@@ -841,8 +841,9 @@ def test_saving_a_draft_from_a_stale_version_is_refused_with_409_keeping_the_per
     response = post(louisa, path, **stale_form)
     assert response.status_code == 409
     html = text(response)
-    assert "Someone else saved this draft after you opened it." in html
+    assert "Someone else saved this draft while you were editing" in html
     assert "Louisa wrote this account of the period." in html
+    assert "Heidi&#39;s account, saved first." in html
     assert update_row(app, update_id) == before
     assert update_in(app, update_id).key_activities == "Heidi's account, saved first."
 

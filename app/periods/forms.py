@@ -1,9 +1,9 @@
 """Forms for the programme report: the overview, the CMT sign-off and a reopening."""
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovSubmitInput, GovTextArea
-from wtforms import DateField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms import LONG_TEXT, VersionedForm, strip
+from app.forms import LONG_TEXT, DayMonthYearField, VersionedForm, strip
 
 
 class OverviewForm(VersionedForm):
@@ -14,18 +14,6 @@ class OverviewForm(VersionedForm):
         validators=[Length(max=LONG_TEXT, message=f"The overview must be {LONG_TEXT:,} characters or fewer")],
     )
     submit = SubmitField("Save overview", widget=GovSubmitInput())
-
-
-class DayMonthYearField(DateField):
-    """A GOV.UK date input (day, month, year boxes) with a GOV.UK error message."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and any(part.strip() for part in valuelist):
-            try:
-                super().process_formdata([" ".join(part.strip() for part in valuelist)])
-            except ValueError:
-                self.data = None
-                raise ValueError(f"{self.label.text} must be a real date, like 7 11 2023") from None
 
 
 class SignOffForm(VersionedForm):

@@ -3,15 +3,16 @@
 Which inputs a transition requires is declared in the workflow table, not here; these forms only bound
 lengths and shapes, so the table stays the one place the rules live.
 """
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import SelectChoice
-from wtforms import FieldList, FormField, RadioField, SelectField, SubmitField, TextAreaField
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import FieldList, FormField, HiddenField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms import Form as PlainForm
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import LONG_TEXT, SHORT_TEXT, VersionedForm, strip
+from app.forms import LONG_TEXT, SHORT_TEXT, DayMonthYearField, VersionedForm, strip
 from app.models import MilestoneStatus
 from app.rag import RAG
+
 
 def _long(label):
     return Length(max=LONG_TEXT, message=f"{label} must be {LONG_TEXT:,} characters or fewer")
@@ -54,6 +55,15 @@ class UpdateEditForm(VersionedForm):
         validators=[_long("Reason for the change of rating")],
     )
     milestones = FieldList(FormField(MilestoneStatusForm))
+    forecast_completion_date = DayMonthYearField(
+        "Forecast completion date", widget=GovDateInput(), validators=[Optional()], format="%d %m %Y"
+    )
+    workstream_description = TextAreaField(
+        "Project description", widget=GovTextArea(), filters=[strip], validators=[_long("The project description")]
+    )
+    outcomes = TextAreaField(
+        "Project outcomes", widget=GovTextArea(), filters=[strip], validators=[_long("The project outcomes")]
+    )
     submit = SubmitField("Save draft", widget=GovSubmitInput())
 
 
@@ -85,3 +95,39 @@ class ApproveUpdateForm(VersionedForm):
     submit = SubmitField("Approve", widget=GovSubmitInput())
 
 
+
+
+class NextMilestoneForm(FlaskForm):
+    description = TextAreaField(
+        "Milestone",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[InputRequired(message="Enter the milestone"), _short("The milestone")],
+    )
+    original_description = HiddenField()
+
+
+class RiskForm(FlaskForm):
+    description = TextAreaField(
+        "Risk description",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[InputRequired(message="Enter the risk"), _short("The risk description")],
+    )
+    mitigation = TextAreaField(
+        "Mitigation", widget=GovTextArea(), filters=[strip], validators=[_short("The mitigation")]
+    )
+    original_description = HiddenField()
+    original_mitigation = HiddenField()
+
+
+class CloseRiskForm(FlaskForm):
+    closure_note = TextAreaField(
+        "Why the risk is closed",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[InputRequired(message="Say why the risk is closed"), _short("The note")],
+    )
+
+
+ROW_FORMS = {"next-milestones": NextMilestoneForm, "risks": RiskForm}

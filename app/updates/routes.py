@@ -1,5 +1,5 @@
 """A workstream's highlight report for one period: reading it, editing the draft, and moving it on."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app import workflow
@@ -10,9 +10,8 @@ from app.models import WorkstreamUpdate
 from app.permissions import is_officer, require
 from app.reports.sections import section_for_officer, section_for_reader
 from app.updates import bp
-from app.updates.completeness import last_agreed_rag, submission_problems
-from app.updates.forms import ApproveUpdateForm, ReturnUpdateForm, SubmitUpdateForm, UpdateEditForm
-from app.updates.services import save_draft
+from app.updates.completeness import submission_problems
+from app.updates.forms import ApproveUpdateForm, ReturnUpdateForm, SubmitUpdateForm
 
 ACTION_FORMS = {"submit": SubmitUpdateForm, "return": ReturnUpdateForm, "approve": ApproveUpdateForm}
 DONE_MESSAGES = {
@@ -22,7 +21,7 @@ DONE_MESSAGES = {
 }
 
 
-def _load(update_id: int) -> WorkstreamUpdate:
+def load_update(update_id: int) -> WorkstreamUpdate:
     update = db.session.get(WorkstreamUpdate, update_id) or abort(404)
     require("view_update", update)
     return update
@@ -57,13 +56,13 @@ def _page_context(update: WorkstreamUpdate, forms: dict | None = None) -> dict:
 @bp.get("/updates/<int:update_id>")
 @login_required
 def show(update_id: int):
-    return render_template("updates/show.html", **_page_context(_load(update_id)))
+    return render_template("updates/show.html", **_page_context(load_update(update_id)))
 
 
 @bp.post("/updates/<int:update_id>/<any(submit, return, approve):action>")
 @login_required
 def transition(update_id: int, action: str):
-    update = _load(update_id)
+    update = load_update(update_id)
     refused = workflow.refusal(action, update, current_user)
     if refused is not None and not htmx:
         abort(refused.status, refused.message)
@@ -96,68 +95,11 @@ def transition(update_id: int, action: str):
     return render_template("updates/show.html", **context), status
 
 
-@bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(update_id: int):
-    update = _load(update_id)
-    refused = workflow.edit_refusal(update, current_user)
-    if refused is not None:
-        abort(refused.status, refused.message)
-    form = UpdateEditForm(obj=None if request.method == "POST" else _edit_defaults(update))
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            save_draft(
-                update,
-                current_user,
-                form.version.data,
-                {name: form[name].data for name in ("key_activities", "engagement", "concerns", "rag_rationale", "rag_change_reason")},
-                form.proposed_rag.data,
-                [(entry.form.status.data, entry.form.status_note.data or "") for entry in form.milestones],
-            )
-        except workflow.Conflict as error:
-            db.session.rollback()
-            conflict = error.message
-        else:
-            flash("Draft saved", "success")
-            return redirect(url_for("updates.show", update_id=update.id))
-    status = 200 if request.method == "GET" else (409 if conflict else 422)
-    return (
-        render_template(
-            "updates/edit.html",
-            update=update,
-            form=form,
-            conflict=conflict,
-            last_rag=last_agreed_rag(update),
-        ),
-        status,
-    )
-
-
-def _edit_defaults(update: WorkstreamUpdate):
-    """The stored draft in the shape of the edit form."""
-
-    class Defaults:
-        version = update.version
-        key_activities = update.key_activities
-        engagement = update.engagement
-        concerns = update.concerns
-        proposed_rag = update.proposed_rag.name if update.proposed_rag else None
-        rag_rationale = update.rag_rationale
-        rag_change_reason = update.rag_change_reason
-        milestones = [
-            {"status": m.status.name if m.status else "", "status_note": m.status_note}
-            for m in update.milestones_this_period
-        ]
-
-    return Defaults
-
-
 @bp.get("/updates/<int:update_id>/review")
 @login_required
 def review(update_id: int):
     """The sponsor's review: each section beside last period's approved one, with what to question."""
     from app.updates.review import build_review
 
-    update = _load(update_id)
+    update = load_update(update_id)
     return render_template("updates/review.html", update=update, review=build_review(update))
