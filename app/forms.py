@@ -51,9 +51,9 @@ def attach_errors(form, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
 
 
-def error_summary(form) -> dict:
+def error_summary(form, id_prefix: str = "") -> dict:
     """Parameters for govukErrorSummary listing every error: each field's first message, linked to the
-    field, then every message that belongs to no single field."""
+    field (whose id is the field's own, after `id_prefix`), then every message that belongs to no field."""
     items = []
 
     def walk(fields):
@@ -63,7 +63,7 @@ def error_summary(form) -> dict:
                 for entry in entries:
                     walk(entry.form if hasattr(entry, "form") else [entry])
             elif field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
-                items.append({"text": field.errors[0], "href": f"#{field.id}"})
+                items.append({"text": field.errors[0], "href": f"#{id_prefix}{field.id}"})
 
     walk(form)
     items += [{"text": message} for message in form.form_errors]

@@ -128,9 +128,15 @@ def edit(update_id: int):
     result = save_draft(update, current_user, form.version.data, base, mine)
     if result.conflicts:
         db.session.rollback()
-        # They now see the saved text: it becomes the base their next save is compared with.
-        form.version.data, form.version.raw_data = update.version, [str(update.version)]
-        return _editor(update, form, draft_fields(update), 409, conflicts=result.conflicts)
+        # The boxes hold the merge: their own text where both changed a field (the saved text is shown
+        # beside it), the other person's where only they changed it. The stored draft becomes the base
+        # the next save is compared with.
+        merged = UpdateEditForm(formdata=None, data=_form_data(result.merge.values, update))
+        return _editor(
+            update, merged, draft_fields(update), 409,
+            conflicts=result.conflicts,
+            taken_from_theirs=[_field_label(name, update) for name in result.merge.taken_from_theirs],
+        )
     flash("Draft saved", "success")
     if result.merge and result.merge.taken_from_theirs:
         flash(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -77,13 +78,34 @@ def assert_accessible(page: Page) -> None:
     """Run axe-core on the page as it stands and fail on any violation."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        _assert_accessible_without_javascript(page)
+        return
+    _run_axe(page)
+
+
+def _assert_accessible_without_javascript(page: Page) -> None:
+    """axe needs JavaScript: check the page's HTML, scripts removed, in a page that runs it."""
+    html = re.sub(r"<script\b.*?</script>", "", page.content(), flags=re.S)
+    context = page.context.browser.new_context()
+    try:
+        copy = context.new_page()
+        copy.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+        copy.goto(page.url)
+        copy.add_script_tag(path=str(AXE_SCRIPT))
+        _run_axe(copy, shown_as=page.url)
+    finally:
+        context.close()
+
+
+def _run_axe(page: Page, shown_as: str | None = None) -> None:
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     violations = [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
     if violations:
-        raise AccessibilityViolations(f"{page.url}: {json.dumps(violations, indent=2)}")
+        raise AccessibilityViolations(f"{shown_as or page.url}: {json.dumps(violations, indent=2)}")
 
 
 def visit(page: Page, path: str) -> None:
