@@ -12,6 +12,7 @@ import json
 from app.models import ProgrammeReport, ReportingPeriod, User, Workstream, WorkstreamUpdate
 from app.periods.queries import period_status
 from app.rag import RAG, RAG_DEFINITIONS
+from app.updates.milestone_ages import milestone_ages, milestone_ages_for
 
 SNAPSHOT_FORMAT = 1
 
@@ -43,8 +44,12 @@ def workstream_details(workstream: Workstream) -> dict:
     }
 
 
-def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None) -> dict:
-    """One workstream's highlight report, every section in the seed report's order."""
+def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None, ages: dict | None = None) -> dict:
+    """One workstream's highlight report, every section in the seed report's order.
+
+    `ages` is milestone_ages(update), when the caller has it from a batch."""
+    ages = milestone_ages(update) if ages is None else ages
+    workstream = update.workstream
     return {
         "update_id": update.id,
         "workstream": workstream_details(update.workstream),
@@ -66,6 +71,8 @@ def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None) -> dic
                 "description": m.description,
                 "status": m.status.name if m.status else None,
                 "status_note": m.status_note,
+                "first_planned": _iso(ages[m.reference].first_planned) if m.reference in ages else None,
+                "periods_delayed_before": ages[m.reference].periods_delayed if m.reference in ages else 0,
             }
             for m in update.milestones_this_period
         ],
@@ -82,6 +89,7 @@ def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None) -> dic
             }
             for r in update.risks
         ],
+        "forecast_slippage_days": workstream.forecast_slippage_days,
         "completed_by": update.completed_by.name if update.completed_by else None,
         "completion_date": _iso(update.completion_date),
         "approved_by": update.approved_by.name if update.approved_by else None,
@@ -90,6 +98,7 @@ def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None) -> dic
 
 def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
     rows = period_status(period)
+    ages = milestone_ages_for([row.update for row in rows if row.update])
     return {
         "format": SNAPSHOT_FORMAT,
         "period": {
@@ -114,7 +123,9 @@ def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
             }
             for row in rows
         ],
-        "workstreams": [update_section(row.update, row.rag_last_period) for row in rows if row.update],
+        "workstreams": [
+            update_section(row.update, row.rag_last_period, ages.get(row.update.id, {})) for row in rows if row.update
+        ],
         "rag_methodology": [{"rating": rag.name, "definition": RAG_DEFINITIONS[rag]} for rag in RAG],
     }
 
