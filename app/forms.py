@@ -10,7 +10,15 @@ NOT_INPUTS = ("version", "submit", "csrf_token")
 
 
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Typed text as stored: one kind of line break (browsers post CR LF), no NUL characters (PostgreSQL
+    cannot store them), no surrounding white space."""
+    if not isinstance(value, str):
+        return value
+    return normalise_text(value).strip()
+
+
+def normalise_text(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
 class DayMonthYearField(DateField):

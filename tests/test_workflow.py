@@ -12,7 +12,6 @@ from app.models import (
     RAG,
     AuditEvent,
     MilestoneStatus,
-    OutboxMessage,
     ProgrammeReport,
     ReportState,
     Role,

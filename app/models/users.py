@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -12,6 +13,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models.types import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from app.models.programme import Workstream
 
 
 class Role(enum.Enum):
@@ -125,7 +129,7 @@ class RoleAssignment(db.Model):
     )
 
     user: Mapped[User] = relationship(back_populates="role_assignments")
-    workstream: Mapped["Workstream | None"] = relationship(back_populates="role_assignments")  # noqa: F821
+    workstream: Mapped[Workstream | None] = relationship(back_populates="role_assignments")
 
     __table_args__ = (
         sa.UniqueConstraint("user_id", "role", "workstream_id"),

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from app import workflow
 from app.extensions import db, htmx
+from app.forms import normalise_text
 from app.models import UpdateState, WorkstreamUpdate
 from app.periods.queries import previous_period, updates_by_workstream
 from app.rag import RAG
@@ -106,7 +107,7 @@ def _form_values(form: UpdateEditForm) -> dict[str, str]:
 
 
 def _posted(prefix: str) -> dict[str, str]:
-    return {key[len(prefix):]: value for key, value in request.form.items() if key.startswith(prefix)}
+    return {key[len(prefix):]: normalise_text(value) for key, value in request.form.items() if key.startswith(prefix)}
 
 
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])

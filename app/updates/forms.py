@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 from wtforms import FieldList, FormField, HiddenField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms import Form as PlainForm
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import LONG_TEXT, SHORT_TEXT, DayMonthYearField, VersionedForm, strip
 from app.models import MilestoneStatus
@@ -102,7 +102,7 @@ class NextMilestoneForm(FlaskForm):
         "Milestone",
         widget=GovTextArea(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the milestone"), _short("The milestone")],
+        validators=[DataRequired(message="Enter the milestone"), _short("The milestone")],
     )
     original_description = HiddenField()
 
@@ -112,7 +112,7 @@ class RiskForm(FlaskForm):
         "Risk description",
         widget=GovTextArea(),
         filters=[strip],
-        validators=[InputRequired(message="Enter the risk"), _short("The risk description")],
+        validators=[DataRequired(message="Enter the risk"), _short("The risk description")],
     )
     mitigation = TextAreaField(
         "Mitigation", widget=GovTextArea(), filters=[strip], validators=[_short("The mitigation")]
@@ -126,7 +126,7 @@ class CloseRiskForm(FlaskForm):
         "Why the risk is closed",
         widget=GovTextArea(),
         filters=[strip],
-        validators=[InputRequired(message="Say why the risk is closed"), _short("The note")],
+        validators=[DataRequired(message="Say why the risk is closed"), _short("The note")],
     )
 
 

@@ -174,6 +174,8 @@ def close_risk(update: WorkstreamUpdate, user: User, row_id: int, closure_note: 
 def reopen_risk(update: WorkstreamUpdate, user: User, row_id: int) -> Risk:
     _check(update, user)
     risk = find_row(RISKS, update, row_id)
+    if risk.status is RiskStatus.OPEN:
+        return risk
     risk.status = RiskStatus.OPEN
     risk.closure_note = ""
     _record("reopen_risk", risk, update, user, from_state="CLOSED", to_state="OPEN", changed_fields=["status"])

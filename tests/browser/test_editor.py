@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM_ARGS, assert_accessible, sign_in_as, visit
+from tests.browser.conftest import assert_accessible, sign_in_as, visit
 from tests.demo_ids import demo_ids
 
 
