@@ -19,6 +19,7 @@ ROUTE_MODULES = (
     "workstreams.routes",
     "updates.routes",
     "updates.editor_routes",
+    "reports.routes",
     "admin.routes",
 )
 

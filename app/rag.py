@@ -55,3 +55,11 @@ RAG_DEFINITIONS = {
         "The theme will therefore need re-profiling."
     ),
 }
+
+
+RAG_METHODOLOGY_INTRO = (
+    "The Independent Improvement Board have requested implementation of 'Rag Rating' to report progress against "
+    "identified areas of activity. It is proposed that this will be used from now on for Improvement reports to all "
+    "Boards and Committees to ensure a consistent approach. We have used our learning from the first phase of "
+    "improvement and sought best practice to inform our future approach.\n\nSet out below is the methodology adopted."
+)

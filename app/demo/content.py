@@ -37,13 +37,6 @@ OVERVIEW = _t("""
     I continue to be confident of progress and achievement as we move forward and expect this to continue to be reflected in future highlight reports.
 """)
 
-RAG_METHODOLOGY_INTRO = _t("""
-    The Independent Improvement Board have requested implementation of 'Rag Rating' to report progress against identified areas of activity. It is proposed that this will be used from now on for Improvement reports to all Boards and Committees to ensure a consistent approach. We have used our learning from the first phase of improvement and sought best practice to inform our future approach.
-
-    Set out below is the methodology adopted.
-""")
-
-
 WORKSTREAMS = [
     {
         "code": "GOV",

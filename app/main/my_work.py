@@ -78,7 +78,7 @@ def work_for(user: User) -> list[WorkItem]:
             WorkItem(
                 "Read the signed-off programme report",
                 period.label,
-                url_for("periods.show", period_id=period.id),
+                url_for("reports.show", period_id=period.id),
                 period.iib_meeting_date,
                 f"Revision {reports[period.id].revision}",
             )

@@ -10,11 +10,14 @@ import hashlib
 import json
 
 from app.models import ProgrammeReport, ReportingPeriod, User, Workstream, WorkstreamUpdate
-from app.periods.queries import period_status
-from app.rag import RAG, RAG_DEFINITIONS
+from app.periods.queries import period_status, previous_period, updates_by_workstream
+from app.rag import RAG, RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
+from app.reports.trends import rag_history
 from app.updates.milestone_ages import milestone_ages, milestone_ages_for
 
 SNAPSHOT_FORMAT = 1
+# How many periods, up to the report's own, each workstream's rating trend shows.
+TREND_PERIODS = 6
 
 
 def _names(people: list[User]) -> list[str]:
@@ -98,7 +101,19 @@ def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None, ages: 
 
 def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
     rows = period_status(period)
-    ages = milestone_ages_for([row.update for row in rows if row.update])
+    updates = [row.update for row in rows if row.update]
+    ages = milestone_ages_for(updates)
+    history = rag_history([row.workstream.id for row in rows], up_to=period.start_date, periods=TREND_PERIODS)
+    sections = []
+    for row in rows:
+        if row.update:
+            section = update_section(row.update, row.rag_last_period, ages.get(row.update.id, {}))
+            section["rag_trend"] = [
+                {"period": f"{p.start_date:%b %Y}–{p.end_date:%b %Y}", "start_date": _iso(p.start_date), "rag": _rag(p.rag)}
+                for p in history[row.workstream.id]
+            ]
+            sections.append(section)
+    previous = previous_period(period)
     return {
         "format": SNAPSHOT_FORMAT,
         "period": {
@@ -123,11 +138,56 @@ def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
             }
             for row in rows
         ],
-        "workstreams": [
-            update_section(row.update, row.rag_last_period, ages.get(row.update.id, {})) for row in rows if row.update
-        ],
+        "changes": changes_since_last_pack(sections, previous),
+        "workstreams": sections,
+        "rag_methodology_intro": RAG_METHODOLOGY_INTRO,
         "rag_methodology": [{"rating": rag.name, "definition": RAG_DEFINITIONS[rag]} for rag in RAG],
     }
+
+
+def changes_since_last_pack(sections: list[dict], previous: ReportingPeriod | None) -> dict:
+    """What moved since the last period: ratings (with the reason given), milestones completed and slipped
+    (with their references and how many periods late), risks opened and closed."""
+    earlier_risks = {
+        update.workstream_id: {risk.reference for risk in update.risks}
+        for update in updates_by_workstream(previous).values()
+    }
+    changes = {
+        "previous_period": previous.label if previous else None,
+        "ratings_moved": [],
+        "milestones_completed": [],
+        "milestones_slipped": [],
+        "risks_opened": [],
+        "risks_closed": [],
+    }
+    for section in sections:
+        title = section["workstream"]["title"]
+        before, now = section["rag_last_period"], section["rag_this_period"]
+        if before and now and before != now:
+            changes["ratings_moved"].append(
+                {
+                    "workstream": title,
+                    "from": before,
+                    "to": now,
+                    "reason": section["rag_change_reason"] or section["agreed_rag_justification"],
+                }
+            )
+        for milestone in section["milestones_this_period"]:
+            entry = {"workstream": title, "reference": milestone["reference"], "description": milestone["description"]}
+            if milestone["status"] == "COMPLETE":
+                changes["milestones_completed"].append(entry)
+            elif milestone["status"] == "DELAYED":
+                changes["milestones_slipped"].append(
+                    {**entry, "periods_late": milestone["periods_delayed_before"] + 1, "note": milestone["status_note"]}
+                )
+        known = earlier_risks.get(section["workstream"]["id"], set())
+        for risk in section["risks"]:
+            entry = {"workstream": title, "reference": risk["reference"], "description": risk["description"]}
+            if risk["status"] == "CLOSED":
+                changes["risks_closed"].append({**entry, "closure_note": risk["closure_note"]})
+            elif previous is not None and risk["reference"] not in known:
+                changes["risks_opened"].append(entry)
+    return changes
 
 
 def fingerprint(content: dict) -> str:
