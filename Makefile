@@ -6,9 +6,12 @@ SYSTEM_PYTHON ?= python3
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test assets chromium serve-demo
+# Debian packages: fonts and HarfBuzz subsetting for the PDF board pack; Chromium for the browser tests.
+PDF_PACKAGES := fonts-dejavu-core libharfbuzz-subset0
 
-run: install
+.PHONY: run test install install-test assets chromium pdf-packages
+
+run: install pdf-packages
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	@echo
@@ -17,7 +20,7 @@ run: install
 	@echo "Waymark is at http://127.0.0.1:5000 (Ctrl+C stops it)."
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-test chromium
+test: install-test pdf-packages chromium
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "Running the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
@@ -41,6 +44,16 @@ $(VENV)/.installed-test: pyproject.toml package.json | $(VENV)/bin/python
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+pdf-packages:
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing $$missing for the PDF board pack"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "The PDF board pack prints best with: sudo apt-get install -y $$missing"; \
+	fi
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 chromium:
