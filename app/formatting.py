@@ -22,6 +22,15 @@ def short_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def short_period(start: dt.date, end: dt.date) -> str:
+    """Sep–Oct 2023, or Dec 2023–Jan 2024 across a year's end."""
+    if start.year != end.year:
+        return f"{start:%b %Y}–{end:%b %Y}"
+    if start.month != end.month:
+        return f"{start:%b}–{end:%b %Y}"
+    return f"{start:%b %Y}"
+
+
 def month_year(value: dt.date | None) -> str:
     return f"{value:%B %Y}" if value else ""
 

@@ -433,8 +433,13 @@ def test_reopening_keeps_the_signed_off_revision_and_returns_only_the_named_work
         page = client.get(f"/periods/{period_id}/revisions/1")
         assert page.status_code == 200, email
         assert original_fingerprint in page.get_data(as_text=True), email
-        # Revision 2 is open, not signed off, so there is nothing to show as a record yet.
-        assert client.get(f"/periods/{period_id}/revisions/2").status_code == 404, email
+        # Revision 2 is being prepared: officers read it as a draft, readers cannot see it at all.
+        being_prepared = client.get(f"/periods/{period_id}/revisions/2")
+        if email == CMT_OTHER:
+            assert being_prepared.status_code == 200
+            assert "DRAFT – not signed off" in being_prepared.get_data(as_text=True)
+        else:
+            assert being_prepared.status_code == 404, email
 
     pm = signed_in(PM_GOV)
     assert pm.get(f"/updates/{governance_id}/edit").status_code == 200

@@ -877,5 +877,8 @@ def test_a_signed_off_revision_is_shown_to_everyone_and_others_are_404(app, pers
         assert FINGERPRINT.findall(text(response)) == [stored], email
         assert client.get(f"/periods/{period_id}/revisions/2").status_code == 404, email
     pmo = person(PMO)
-    assert pmo.get(f"/periods/{ids.periods['nov_dec']}/revisions/1").status_code == 404
+    # A revision being prepared is a draft for officers and hidden from readers.
+    draft = pmo.get(f"/periods/{ids.periods['nov_dec']}/revisions/1")
+    assert draft.status_code == 200 and "DRAFT – not signed off" in text(draft)
+    assert person(IIB).get(f"/periods/{ids.periods['nov_dec']}/revisions/1").status_code in (403, 404)
     assert pmo.get("/periods/999999/revisions/1").status_code == 404

@@ -9,7 +9,7 @@ from app import workflow
 from app.extensions import db
 from app.forms import attach_errors, form_inputs
 from app.history import history_for_period
-from app.models import ProgrammeReport, ReportingPeriod, ReportState
+from app.models import ProgrammeReport, ReportingPeriod, Workstream
 from app.periods import bp
 from app.periods.forms import OverviewForm, ReopenForm, SignOffForm
 from app.periods.overview import live_rows, signed_off_rows
@@ -17,6 +17,10 @@ from app.periods.queries import active_workstreams, all_periods
 from app.permissions import can, is_officer, require
 from app.reports.queries import latest_report, latest_reports, signed_off_revisions
 from app.reports.services import save_overview
+from app.reports.trends import rag_history
+
+# The heat-map on the periods list shows at most this many periods, the latest.
+HEATMAP_PERIODS = 12
 
 
 def _load(period_id: int) -> ReportingPeriod:
@@ -33,7 +37,24 @@ def _latest(period: ReportingPeriod) -> ProgrammeReport:
 @login_required
 def index():
     periods = [p for p in all_periods() if can(current_user, "view_period", p)]
-    return render_template("periods/index.html", periods=periods, reports=latest_reports([p.id for p in periods]))
+    # The heat-map: the latest periods this person may see, oldest first, by every active workstream,
+    # with the agreed ratings read in one query whatever the number of periods and workstreams.
+    columns = periods[:HEATMAP_PERIODS][::-1]
+    workstreams = list(
+        db.session.scalars(
+            sa.select(Workstream).where(Workstream.active.is_(True)).order_by(Workstream.display_order, Workstream.title)
+        )
+    )
+    history = rag_history([w.id for w in workstreams], period_ids={p.id for p in columns}) if columns else {}
+    return render_template(
+        "periods/index.html",
+        periods=periods,
+        reports=latest_reports([p.id for p in periods]),
+        heatmap_periods=columns,
+        heatmap_workstreams=workstreams,
+        ratings={(wid, rated.period_id): rated.rag for wid, rated_periods in history.items() for rated in rated_periods},
+        older_periods=len(periods) - len(columns),
+    )
 
 
 @bp.get("/periods/<int:period_id>")
@@ -137,18 +158,3 @@ def _report_transition(action, period, report, form, template, done_message):
         ),
         status,
     )
-
-
-@bp.get("/periods/<int:period_id>/revisions/<int:revision>")
-@login_required
-def revision(period_id: int, revision: int):
-    """A signed-off revision exactly as it was locked."""
-    period = _load(period_id)
-    report = db.session.scalar(
-        sa.select(ProgrammeReport).where(
-            ProgrammeReport.period_id == period.id,
-            ProgrammeReport.revision == revision,
-            ProgrammeReport.state == ReportState.SIGNED_OFF,
-        )
-    ) or abort(404)
-    return render_template("periods/revision.html", period=period, report=report, content=report.snapshot)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from app.formatting import short_period
 from app.models import ProgrammeReport, ReportingPeriod, User, Workstream, WorkstreamUpdate
 from app.periods.queries import period_status, previous_period, updates_by_workstream
 from app.rag import RAG, RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
@@ -109,7 +110,7 @@ def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
         if row.update:
             section = update_section(row.update, row.rag_last_period, ages.get(row.update.id, {}))
             section["rag_trend"] = [
-                {"period": f"{p.start_date:%b %Y}–{p.end_date:%b %Y}", "start_date": _iso(p.start_date), "rag": _rag(p.rag)}
+                {"period": short_period(p.start_date, p.end_date), "start_date": _iso(p.start_date), "rag": _rag(p.rag)}
                 for p in history[row.workstream.id]
             ]
             sections.append(section)

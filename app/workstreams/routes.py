@@ -7,9 +7,14 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUpdate
 from app.periods.queries import active_workstreams
-from app.permissions import can, require
+from app.permissions import can, is_officer, require
 from app.reports.content import workstream_details
+from app.reports.queries import signed_off_period_ids
+from app.reports.trends import rag_history
 from app.workstreams import bp
+
+# The rating trend on a workstream's page covers at most this many periods, the latest.
+TREND_PERIODS = 8
 
 
 @bp.get("/workstreams")
@@ -39,6 +44,13 @@ def show(workstream_id: int):
         .order_by(ReportingPeriod.start_date.desc())
     )
     visible = [u for u in updates if can(current_user, "view_update", u)]
+    # Readers (IIB members, viewers) see the trend over signed-off periods only.
+    readable = None if is_officer(current_user) else signed_off_period_ids()
+    trend = rag_history([workstream.id], periods=TREND_PERIODS, period_ids=readable)[workstream.id]
     return render_template(
-        "workstreams/show.html", workstream=workstream, details=workstream_details(workstream), updates=visible
+        "workstreams/show.html",
+        workstream=workstream,
+        details=workstream_details(workstream),
+        updates=visible,
+        trend=trend,
     )
