@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Debian packages: fonts and HarfBuzz subsetting for the PDF board pack; Chromium for the browser tests.
 PDF_PACKAGES := fonts-dejavu-core libharfbuzz-subset0
 
-.PHONY: run test install install-test assets chromium pdf-packages
+.PHONY: run test install install-test assets chromium pdf-packages bench load
 
 run: install pdf-packages
 	$(FLASK) db upgrade
@@ -26,6 +26,14 @@ test: install-test pdf-packages chromium
 		echo "Running the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		WAYMARK_TEST_DATABASE=postgresql $(PYTHON) -m pytest $(PYTEST_ARGS); \
 	fi
+
+# Performance: every page measured at 40 workstreams x 48 periods and at 5 x 4 (OUT=path writes JSON).
+bench: install pdf-packages
+	$(PYTHON) bench/run.py $(if $(OUT),--out $(OUT))
+
+# Load: gunicorn (2 workers) on PostgreSQL with 50 simulated users for 60 s, on 127.0.0.1 only.
+load: install
+	$(PYTHON) bench/load.py
 
 $(VENV)/bin/python:
 	$(SYSTEM_PYTHON) -m venv $(VENV)
