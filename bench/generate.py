@@ -89,8 +89,10 @@ def generate(scale: Scale, seed: int = 2023) -> dict:
     previous: dict[int, WorkstreamUpdate] = {}
     cmt_member = people[Role.CMT_MEMBER][0]
     lead = people[Role.LEAD_DIRECTOR][0]
-    for index, period in enumerate(periods):
-        is_open = index == len(periods) - 1
+    period_ids = [p.id for p in periods]
+    for index, period_id in enumerate(period_ids):
+        period = db.session.get(ReportingPeriod, period_id)
+        is_open = index == len(period_ids) - 1
         report = ProgrammeReport(period=period, revision=1, overview=paragraph(rng, 8), overview_by=lead)
         db.session.add(report)
         current = {}
@@ -105,20 +107,24 @@ def generate(scale: Scale, seed: int = 2023) -> dict:
                 AuditEvent(actor=cmt_member, action="sign_off", object_type="ProgrammeReport", object_id=report.id,
                            period_id=period.id, from_state="OPEN", to_state="SIGNED_OFF")
             )
-        previous = current
+        # Commit period by period and start each with a fresh session, so memory stays flat at any scale.
+        keep = {
+            "workstreams": [w.id for w in workstreams],
+            "previous": {wid: u.id for wid, u in current.items()},
+            "people": {role: [p.id for p in group] for role, group in people.items()},
+            "cmt": cmt_member.id,
+            "lead": lead.id,
+        }
         db.session.commit()
         db.session.expunge_all()
-        workstreams = [db.session.get(Workstream, w.id) for w in workstreams]
-        previous = {wid: db.session.get(WorkstreamUpdate, u.id) for wid, u in previous.items()}
-        cmt_member = db.session.get(User, cmt_member.id)
-        lead = db.session.get(User, lead.id)
-        people = {role: [db.session.get(User, p.id) for p in group] for role, group in people.items()}
+        workstreams = [db.session.get(Workstream, wid) for wid in keep["workstreams"]]
+        previous = {wid: db.session.get(WorkstreamUpdate, uid) for wid, uid in keep["previous"].items()}
+        people = {role: [db.session.get(User, pid) for pid in ids] for role, ids in keep["people"].items()}
+        cmt_member, lead = db.session.get(User, keep["cmt"]), db.session.get(User, keep["lead"])
 
-    open_period = periods[-1]
-    signed_off = periods[-2]
     return {
-        "open_period_id": open_period.id,
-        "signed_off_period_id": signed_off.id,
+        "open_period_id": period_ids[-1],
+        "signed_off_period_id": period_ids[-2],
         "workstream_ids": [w.id for w in workstreams],
         "emails": {role.name: [p.email for p in group] for role, group in people.items()},
     }

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import selectinload
 
 from app.auth import bp
 from app.auth.forms import SignInForm
@@ -19,7 +20,7 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[selectinload(User.role_assignments)])
     return user if user is not None and user.active else None
 
 

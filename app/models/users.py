@@ -59,9 +59,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    role_assignments: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # The signed-in person's assignments are loaded with them (auth.load_user); others' only when asked for.
+    role_assignments: Mapped[list[RoleAssignment]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lower_case"),)
 

@@ -4,42 +4,51 @@ from __future__ import annotations
 import dataclasses
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from flask import g
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import RAG, ReportingPeriod, RoleAssignment, UpdateState, Workstream, WorkstreamUpdate
 
 
 def all_periods() -> list[ReportingPeriod]:
-    """Newest first."""
-    return list(db.session.scalars(sa.select(ReportingPeriod).order_by(ReportingPeriod.start_date.desc())))
+    """Newest first; read once a request (there are a few dozen, and several parts of a page need them)."""
+    if "all_periods" not in g:
+        g.all_periods = list(db.session.scalars(sa.select(ReportingPeriod).order_by(ReportingPeriod.start_date.desc())))
+    return g.all_periods
 
 
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
-    return db.session.scalar(
-        sa.select(ReportingPeriod)
-        .where(ReportingPeriod.end_date < period.start_date)
-        .order_by(ReportingPeriod.end_date.desc())
-        .limit(1)
-    )
+    return next((p for p in all_periods() if p.end_date < period.start_date), None)
 
 
-def active_workstreams() -> list[Workstream]:
+def active_workstreams(with_outcomes: bool = False) -> list[Workstream]:
+    options = [selectinload(Workstream.role_assignments).joinedload(RoleAssignment.user)]
+    if with_outcomes:
+        options.append(selectinload(Workstream.outcomes))
     return list(
         db.session.scalars(
             sa.select(Workstream)
             .where(Workstream.active.is_(True))
-            .options(selectinload(Workstream.role_assignments).selectinload(RoleAssignment.user))
+            .options(*options)
             .order_by(Workstream.display_order, Workstream.title)
         )
     )
 
 
-def updates_by_workstream(period: ReportingPeriod | None) -> dict[int, WorkstreamUpdate]:
+def updates_by_workstream(period: ReportingPeriod | None, with_content: bool = False) -> dict[int, WorkstreamUpdate]:
+    """The period's updates by workstream id; `with_content` loads their milestones, risks and people too."""
     if period is None:
         return {}
-    updates = db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id))
-    return {update.workstream_id: update for update in updates}
+    query = sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id)
+    if with_content:
+        query = query.options(
+            selectinload(WorkstreamUpdate.milestones),
+            selectinload(WorkstreamUpdate.risks),
+            joinedload(WorkstreamUpdate.completed_by),
+            joinedload(WorkstreamUpdate.approved_by),
+        )
+    return {update.workstream_id: update for update in db.session.scalars(query)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,12 +65,14 @@ class WorkstreamStatus:
         return self.update is not None and self.update.state is UpdateState.APPROVED
 
 
-def period_status(period: ReportingPeriod) -> list[WorkstreamStatus]:
-    """Each active workstream's update this period with its rating this and last period."""
-    this_period = updates_by_workstream(period)
+def period_status(period: ReportingPeriod, with_content: bool = False) -> list[WorkstreamStatus]:
+    """Each active workstream's update this period with its rating this and last period.
+
+    `with_content` also loads everything a report shows (milestones, risks, people, outcomes)."""
+    this_period = updates_by_workstream(period, with_content)
     last_period = updates_by_workstream(previous_period(period))
     rows = []
-    for workstream in active_workstreams():
+    for workstream in active_workstreams(with_outcomes=with_content):
         update = this_period.get(workstream.id)
         previous = last_period.get(workstream.id)
         rows.append(

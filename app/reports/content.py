@@ -9,9 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 
+import sqlalchemy as sa
+
 from app.formatting import short_period
-from app.models import ProgrammeReport, ReportingPeriod, User, Workstream, WorkstreamUpdate
-from app.periods.queries import period_status, previous_period, updates_by_workstream
+from app.models import ProgrammeReport, ReportingPeriod, Risk, User, Workstream, WorkstreamUpdate
+from app.extensions import db
+from app.periods.queries import period_status, previous_period
 from app.rag import RAG, RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
 from app.reports.trends import rag_history
 from app.updates.milestone_ages import milestone_ages, milestone_ages_for
@@ -101,7 +104,7 @@ def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None, ages: 
 
 
 def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
-    rows = period_status(period)
+    rows = period_status(period, with_content=True)
     updates = [row.update for row in rows if row.update]
     ages = milestone_ages_for(updates)
     history = rag_history([row.workstream.id for row in rows], up_to=period.start_date, periods=TREND_PERIODS)
@@ -149,10 +152,14 @@ def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
 def changes_since_last_pack(sections: list[dict], previous: ReportingPeriod | None) -> dict:
     """What moved since the last period: ratings (with the reason given), milestones completed and slipped
     (with their references and how many periods late), risks opened and closed."""
-    earlier_risks = {
-        update.workstream_id: {risk.reference for risk in update.risks}
-        for update in updates_by_workstream(previous).values()
-    }
+    earlier_risks: dict[int, set[str]] = {}
+    if previous is not None:
+        for workstream_id, reference in db.session.execute(
+            sa.select(WorkstreamUpdate.workstream_id, Risk.reference)
+            .join(Risk, Risk.update_id == WorkstreamUpdate.id)
+            .where(WorkstreamUpdate.period_id == previous.id)
+        ):
+            earlier_risks.setdefault(workstream_id, set()).add(reference)
     changes = {
         "previous_period": previous.label if previous else None,
         "ratings_moved": [],

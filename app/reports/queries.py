@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import g
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import ProgrammeReport, ReportingPeriod, ReportState
@@ -20,7 +21,9 @@ def latest_reports(period_ids) -> dict[int, ProgrammeReport]:
             .subquery()
         )
         rows = db.session.scalars(
-            sa.select(ProgrammeReport).join(
+            sa.select(ProgrammeReport)
+            .options(joinedload(ProgrammeReport.overview_by), joinedload(ProgrammeReport.signed_off_by))
+            .join(
                 newest,
                 sa.and_(
                     ProgrammeReport.period_id == newest.c.period_id,
@@ -35,8 +38,27 @@ def latest_reports(period_ids) -> dict[int, ProgrammeReport]:
     return {pid: cache[pid] for pid in period_ids if cache.get(pid) is not None}
 
 
+def revisions_of(period: ReportingPeriod) -> list[ProgrammeReport]:
+    """Every revision of the period's report, oldest first (read once a request)."""
+    cache = g.setdefault("revisions", {})
+    if period.id not in cache:
+        cache[period.id] = list(
+            db.session.scalars(
+                sa.select(ProgrammeReport)
+                .where(ProgrammeReport.period_id == period.id)
+                .options(joinedload(ProgrammeReport.overview_by), joinedload(ProgrammeReport.signed_off_by))
+                .order_by(ProgrammeReport.revision)
+            )
+        )
+    return cache[period.id]
+
+
 def latest_report(period: ReportingPeriod) -> ProgrammeReport | None:
-    return latest_reports([period.id]).get(period.id)
+    known = g.get("latest_reports", {})
+    if period.id in known:
+        return known[period.id]
+    revisions = revisions_of(period)
+    return revisions[-1] if revisions else None
 
 
 def is_signed_off(period: ReportingPeriod) -> bool:
@@ -45,13 +67,7 @@ def is_signed_off(period: ReportingPeriod) -> bool:
 
 
 def signed_off_revisions(period: ReportingPeriod) -> list[ProgrammeReport]:
-    return list(
-        db.session.scalars(
-            sa.select(ProgrammeReport)
-            .where(ProgrammeReport.period_id == period.id, ProgrammeReport.state == ReportState.SIGNED_OFF)
-            .order_by(ProgrammeReport.revision)
-        )
-    )
+    return [report for report in revisions_of(period) if report.state is ReportState.SIGNED_OFF]
 
 
 def signed_off_period_ids() -> frozenset[int]:
@@ -71,5 +87,5 @@ def has_signed_off_revision(period: ReportingPeriod) -> bool:
 
 def forget_cached_reports() -> None:
     """Drop this request's cached report states after a change to them."""
-    g.pop("latest_reports", None)
-    g.pop("signed_off_period_ids", None)
+    for cached in ("latest_reports", "signed_off_period_ids", "revisions"):
+        g.pop(cached, None)

@@ -7,7 +7,8 @@ import datetime as dt
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import RAG, ReportingPeriod, UpdateState, WorkstreamUpdate
+from app.models import RAG, UpdateState, WorkstreamUpdate
+from app.periods.queries import all_periods
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,10 +31,11 @@ def rag_history(
     `period_ids` keeps only those periods (readers see signed-off periods only). A period where the
     workstream has no approved update has rag None.
     """
-    query = sa.select(ReportingPeriod).order_by(ReportingPeriod.start_date)
-    if up_to is not None:
-        query = query.where(ReportingPeriod.start_date <= up_to)
-    chosen = [p for p in db.session.scalars(query) if period_ids is None or p.id in period_ids]
+    chosen = [
+        p
+        for p in reversed(all_periods())
+        if (up_to is None or p.start_date <= up_to) and (period_ids is None or p.id in period_ids)
+    ]
     if periods is not None:
         chosen = chosen[-periods:]
     if not chosen or not workstream_ids:

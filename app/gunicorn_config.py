@@ -1,0 +1,71 @@
+"""Gunicorn settings for Waymark: `gunicorn -c python:app.gunicorn_config wsgi:app`.
+
+Read from the environment so every app server can share one command:
+
+    WAYMARK_BIND          address to listen on (default 127.0.0.1:8000; the reverse proxy connects here)
+    WEB_CONCURRENCY       worker processes (default 2: about one per core)
+    FORWARDED_ALLOW_IPS   proxies whose X-Forwarded-Proto gunicorn trusts (default 127.0.0.1,::1)
+    WAYMARK_ACCESS_LOG    access log file, "-" for stdout (the default), "" to turn it off
+
+Worker class: sync (one request at a time per process). Waymark's requests are CPU-bound page rendering
+against a fast local database, and nginx in front buffers slow clients, so extra threads add no throughput
+on a small machine; bench/load.py measured sync and gthread side by side (docs/production.md has the figures).
+Settings given on the command line or in GUNICORN_CMD_ARGS win over this file, e.g.
+GUNICORN_CMD_ARGS="--worker-class gthread --threads 4".
+"""
+import os
+import sys
+
+bind = os.environ.get("WAYMARK_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+threads = 1
+
+# A worker silent for this long is killed and replaced. The PDF board pack is the slowest request
+# (a few seconds for a large programme), so leave it room.
+timeout = 60
+# On SIGTERM (a deploy), finish requests in flight for up to this long.
+graceful_timeout = 30
+# Only matters for threaded workers; behind nginx the proxy keeps its own connections to clients.
+keepalive = 5
+
+# Replace each worker after about this many requests, staggered so they do not all restart at once:
+# bounds the growth of a long-lived process (PDF rendering allocates a lot).
+max_requests = 2000
+max_requests_jitter = 200
+
+# The app is built in each worker after the fork, so no database connection (or anything else holding a
+# socket) is ever shared between processes. See post_fork below for running with --preload.
+preload_app = False
+
+# Behind a reverse proxy: gunicorn sets the request scheme from X-Forwarded-Proto only when the
+# connection comes from one of these addresses. Set it to the proxy's address when the proxy runs on
+# another host ("*" only when nothing else can reach the app servers). The client's address and
+# X-Forwarded-Host are the app's business (werkzeug's ProxyFix, see docs/production.md).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Logs to stdout/stderr for systemd or the container runtime to collect.
+accesslog = os.environ.get("WAYMARK_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = "info"
+# The path only (%(U)s), never the query string (%(q)s) or the raw request line (%(r)s), and no Referer:
+# those can carry tokens or personal data. %(M)s is the time the worker spent on the request, in ms.
+access_log_format = '%(h)s xff=%({x-forwarded-for}i)s [%(t)s] "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms pid=%(p)s'
+
+proc_name = "waymark"
+# The workers' heartbeat files: in memory, so a slow or full disk cannot get healthy workers killed.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+
+def post_fork(server, worker):
+    """With --preload the app (and its SQLAlchemy engine) is built in the master before forking. A
+    pooled connection must never be used by two processes, so each worker drops the pool it inherited
+    (without closing the parent's sockets) and opens its own connections."""
+    wsgi = sys.modules.get("wsgi")
+    if wsgi is None:
+        return  # not preloaded: the worker imports wsgi and builds its own app after this hook
+    from app.extensions import db
+
+    with wsgi.app.app_context():
+        db.engine.dispose(close=False)

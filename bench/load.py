@@ -1,0 +1,1036 @@
+"""Load test: gunicorn (2 workers, production settings) on a fresh PostgreSQL database, and simulated people
+following real journeys against it on 127.0.0.1 for a bounded time.
+
+    .venv/bin/python bench/load.py                          # 50 users for 60 s (`make load`)
+    .venv/bin/python bench/load.py --users 10 --seconds 15  # a quick run
+    .venv/bin/python bench/load.py --out load.json          # also write the figures as JSON
+
+The database: DATABASE_URL when it names a PostgreSQL database on this machine whose name starts with
+`waymark_load` (it is dropped, recreated and dropped again afterwards); otherwise a new database
+`waymark_load_<pid>_<random>` on postgresql+psycopg://postgres@127.0.0.1:5432, created from its `test`
+maintenance database (--admin-url changes that). `flask db upgrade` and `flask demo load` fill it.
+
+Every simulated user signs in with its own session (a demo account; several users may share one), then loops:
+My work, an update, and, for people who may edit the Nov–Dec 2023 drafts, the draft editor and a save of the
+form as the page gives it with key activities changed (a unique marker per user and save); then the programme
+report, the period's page, the workstream's page and, now and then, the review page, thinking 0.2–1 s between
+steps. Saves racing on the same draft must answer 409 with both texts, never lose text and never fail.
+
+After the run it checks, against the database, that every text a user was told was saved (302) is the stored
+text or was replaced by a later save whose author had seen it (its base), and that the audit trail holds one
+"edit" event naming key_activities per such save. Goals: no responses >= 500, no connection errors, no
+unexpected statuses, the checks above, and p95 <= 300 ms over all requests. Exits 1 when one fails.
+
+Gunicorn settings come from app/gunicorn_config.py; GUNICORN_CMD_ARGS (e.g. "--worker-class gthread
+--threads 4") is passed through for experiments. Traffic goes to 127.0.0.1 only; gunicorn is stopped and the
+database dropped whatever happens (Ctrl+C included).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import html
+import http.client
+import http.cookies
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+HOST = "127.0.0.1"
+LOCAL_HOSTS = {None, "", "127.0.0.1", "localhost", "::1"}
+DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+RECREATABLE_PREFIX = "waymark_load"
+PASSWORD = "waymark-demo-2023"
+EDITORS = [
+    "louisa.simpson@example.org",
+    "jodie.townsend@example.org",
+    "peter.tonks@example.org",
+    "heidi.robinson@example.org",
+    "thomas.farmer@example.org",
+]
+READERS = [
+    "nick.bell@example.org",
+    "steve.cox@example.org",
+    "richard.kenny@example.org",
+    "kate.mcfarlane@example.org",
+    "angela.probert@example.org",
+    "richard.carr@example.org",
+    "committee.member@example.org",
+]
+P95_GOAL_MS = 300
+REQUEST_TIMEOUT_S = 30
+MARKER = "- Load test:"
+# What each endpoint may answer in a correct run; anything else is counted as an error.
+EXPECTED = {
+    "POST /sign-in": {302},
+    "POST /updates/<id>/edit": {302, 409},
+}
+
+
+def log(message: str) -> None:
+    print(f"[load] {message}", flush=True)
+
+
+# --- The database -------------------------------------------------------------------------------------------
+
+
+class Database:
+    """A PostgreSQL database on the local server, created for this run and dropped after it."""
+
+    def __init__(self, admin_url: str):
+        configured = os.environ.get("DATABASE_URL")
+        url = None
+        if configured:
+            candidate = make_url(configured)
+            if (
+                candidate.get_backend_name() == "postgresql"
+                and candidate.host in LOCAL_HOSTS
+                and (candidate.database or "").startswith(RECREATABLE_PREFIX)
+            ):
+                url = candidate
+            else:
+                log(
+                    f"DATABASE_URL names {candidate.database!r} on {candidate.host or 'a local socket'}: not a local "
+                    f"PostgreSQL database named {RECREATABLE_PREFIX}*, so it is left alone and a new one is used."
+                )
+        if url is None:
+            server = make_url(admin_url)
+            if server.host not in LOCAL_HOSTS:
+                raise SystemExit(f"--admin-url must name a server on this machine, not {server.host}")
+            url = server.set(database=f"{RECREATABLE_PREFIX}_{os.getpid()}_{uuid.uuid4().hex[:6]}")
+            maintenance = [server.database or "test", "postgres"]
+        else:
+            maintenance = ["test", "postgres"]
+        self.url = url
+        self.name = url.database
+        self._admin = None
+        for database in dict.fromkeys(maintenance):
+            engine = sa.create_engine(
+                url.set(database=database), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
+            )
+            try:
+                with engine.connect():
+                    pass
+            except sa.exc.OperationalError as error:
+                engine.dispose()
+                last_error = error
+                continue
+            self._admin = engine
+            break
+        if self._admin is None:
+            raise SystemExit(f"Cannot reach a maintenance database on {url.host}:{url.port}: {last_error}")
+        self.created = False
+
+    @property
+    def url_string(self) -> str:
+        return self.url.render_as_string(hide_password=False)
+
+    def _execute(self, statement: str) -> None:
+        with self._admin.connect() as connection:
+            connection.exec_driver_sql(statement)
+
+    def create(self) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self.created = True
+        self._execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        if self.created:
+            self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self.created = False
+        self._admin.dispose()
+
+
+def flask_command(env: dict, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+
+
+@dataclass
+class Target:
+    update_id: int
+    period_id: int
+    workstream_id: int
+
+
+@dataclass
+class Plan:
+    """What each demo account may open and edit, read from the app's own permission rules."""
+
+    editable: dict[str, list[Target]]
+    viewable: dict[str, list[Target]]
+    open_period_id: int
+    initial_text: dict[int, str]
+    audit_before: int
+
+
+def make_plan(database_url: str, secret_key: str) -> Plan:
+    from app import create_app, workflow
+    from app.config import ProductionConfig
+    from app.extensions import db
+    from app.models import AuditEvent, ReportingPeriod, User, WorkstreamUpdate
+    from app.permissions import can
+
+    app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=secret_key)
+    with app.app_context():
+        periods = db.session.scalars(sa.select(ReportingPeriod).order_by(ReportingPeriod.start_date)).all()
+        open_period = periods[-1]
+        updates = db.session.scalars(sa.select(WorkstreamUpdate).order_by(WorkstreamUpdate.id)).all()
+        editable, viewable = {}, {}
+        for email in EDITORS + READERS:
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            if user is None:
+                raise SystemExit(f"The demo has no account {email}")
+            visible_periods = {p.id for p in periods if can(user, "view_period", p)}
+            targets = [
+                (u, Target(u.id, u.period_id, u.workstream_id))
+                for u in updates
+                if u.period_id in visible_periods and can(user, "view_update", u)
+            ]
+            viewable[email] = [t for _u, t in targets]
+            editable[email] = [
+                t for u, t in targets if u.period_id == open_period.id and workflow.edit_refusal(u, user) is None
+            ]
+            if email in EDITORS and not editable[email]:
+                raise SystemExit(f"{email} cannot edit any Nov–Dec draft: the demo is not what this test expects")
+            if not viewable[email]:
+                raise SystemExit(f"{email} can open no update")
+        initial = {u.id: u.key_activities for u in updates if u.period_id == open_period.id}
+        audit_before = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEvent.id), 0)))
+        db.session.remove()
+        db.engine.dispose()
+    return Plan(editable, viewable, open_period.id, initial, audit_before)
+
+
+# --- gunicorn -----------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when this script dies, even if it is killed outright (Linux)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Gunicorn:
+    def __init__(self, env: dict, log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.process = None
+
+    def start(self, port: int) -> None:
+        self.log_file = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_config", "wsgi:app"],
+            cwd=ROOT, env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=_die_with_parent,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                connection = http.client.HTTPConnection(HOST, port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+            time.sleep(0.2)
+        raise SystemExit(f"gunicorn did not answer /healthz within 60 s:\n{self.log_tail()}")
+
+    def worker_pids(self) -> list[int]:
+        return [pid for pid, ppid in _processes() if ppid == self.process.pid] if self.process else []
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=35)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log_file.close()
+
+    def log_tail(self, lines: int = 40) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+
+# --- CPU accounting from /proc ------------------------------------------------------------------------------
+
+
+def _processes():
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                yield int(entry), int(stat[stat.rindex(")") + 2:].split()[1])
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return None
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for pid, _ppid in _processes():
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "postgres":
+                pids.append(pid)
+    return pids
+
+
+def _machine_busy() -> tuple[float, float]:
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+class CpuMeter:
+    """CPU seconds used during the run by the gunicorn workers, PostgreSQL and this load generator."""
+
+    def __init__(self, gunicorn: Gunicorn):
+        self.gunicorn = gunicorn
+
+    def _sample(self):
+        groups = {"gunicorn workers": self.gunicorn.worker_pids(), "postgresql": _postgres_pids()}
+        return {name: {pid: _cpu_seconds(pid) for pid in pids} for name, pids in groups.items()}
+
+    def start(self):
+        self.t0, self.before = time.monotonic(), self._sample()
+        self.self0, self.machine0 = time.process_time(), _machine_busy()
+
+    def stop(self) -> dict:
+        elapsed = time.monotonic() - self.t0
+        after = self._sample()
+        result = {}
+        for name, pids in after.items():
+            used = sum((v or 0) - (self.before[name].get(pid) or 0) for pid, v in pids.items())
+            result[name] = used
+        result["load generator"] = time.process_time() - self.self0
+        busy1, total1 = _machine_busy()
+        busy0, total0 = self.machine0
+        cores = os.cpu_count() or 1
+        report = {name: {"cpu_s": round(v, 1), "cores": round(v / elapsed, 2)} for name, v in result.items()}
+        report["machine"] = {
+            "cores": cores,
+            "busy_fraction": round((busy1 - busy0) / max(total1 - total0, 1), 3),
+        }
+        return report
+
+
+# --- The client ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    endpoint: str
+    status: int  # 0: connection error or timeout
+    ms: float
+    started: float
+
+
+@dataclass
+class Save:
+    update_id: int
+    base: str
+    text: str
+    status: int
+    marker_in_conflict: bool | None = None
+
+
+@dataclass
+class Results:
+    samples: list[Sample] = field(default_factory=list)
+    saves: list[Save] = field(default_factory=list)
+    failures: Counter = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Budget:
+    """The bounds: no request starts after the deadline or once `limit` requests have been sent."""
+
+    def __init__(self, seconds: float, limit: int):
+        self.deadline = time.monotonic() + seconds
+        self.limit = limit
+        self.used = 0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def take(self) -> bool:
+        if self.stop.is_set() or time.monotonic() >= self.deadline:
+            return False
+        with self.lock:
+            if self.used >= self.limit:
+                self.stop.set()
+                return False
+            self.used += 1
+            return True
+
+    def think(self, rng: random.Random) -> bool:
+        pause = rng.uniform(0.2, 1.0)
+        return not self.stop.wait(min(pause, max(self.deadline - time.monotonic(), 0)))
+
+
+class Stop(Exception):
+    """The budget is spent: end this user's journey."""
+
+
+class FormFields(HTMLParser):
+    """The name/value pairs a browser would post for one form: its inputs, textareas and selects, and any
+    element elsewhere that names it with form="...". Checkboxes and radios only when checked."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.pairs: list[tuple[str, str]] = []
+        self._textarea = None
+        self._select = None
+        self._option = None
+
+    def _mine(self, attrs: dict) -> bool:
+        if "disabled" in attrs or not attrs.get("name"):
+            return False
+        return attrs["form"] == self.form_id if "form" in attrs else self.inside
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        elif tag == "input" and self._mine(attrs):
+            kind = (attrs.get("type") or "text").lower()
+            if kind in {"submit", "button", "image", "reset", "file"}:
+                return
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self.pairs.append((attrs["name"], attrs.get("value") or "on"))
+                return
+            self.pairs.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "textarea" and self._mine(attrs):
+            self._textarea = (attrs["name"], [])
+        elif tag == "select" and self._mine(attrs):
+            self._select = {"name": attrs["name"], "first": None, "selected": None}
+        elif tag == "option" and self._select is not None:
+            self._option = {"value": attrs.get("value"), "selected": "selected" in attrs, "text": []}
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+        elif self._option is not None:
+            self._option["text"].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self._textarea is not None:
+            text = "".join(self._textarea[1])
+            # A newline straight after <textarea> is not part of the value.
+            text = text[2:] if text.startswith("\r\n") else text[1:] if text.startswith("\n") else text
+            self.pairs.append((self._textarea[0], text))
+            self._textarea = None
+        elif tag == "option" and self._option is not None:
+            self._close_option()
+        elif tag == "select" and self._select is not None:
+            if self._option is not None:
+                self._close_option()
+            chosen = self._select["selected"] if self._select["selected"] is not None else self._select["first"]
+            if chosen is not None:
+                self.pairs.append((self._select["name"], chosen))
+            self._select = None
+
+    def _close_option(self):
+        option = self._option
+        value = option["value"] if option["value"] is not None else "".join(option["text"]).strip()
+        if self._select["first"] is None:
+            self._select["first"] = value
+        if option["selected"]:
+            self._select["selected"] = value
+        self._option = None
+
+
+def form_pairs(page: str, form_id: str) -> list[tuple[str, str]]:
+    parser = FormFields(form_id)
+    parser.feed(page)
+    parser.close()
+    return parser.pairs
+
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+ID = re.compile(r"/\d+")
+
+
+def normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class User:
+    """One simulated person: a session of their own (cookies kept here, as a browser would) and a journey."""
+
+    def __init__(self, number: int, email: str, port: int, plan: Plan, budget: Budget, results: Results, run: str):
+        self.number, self.email, self.port = number, email, port
+        self.plan, self.budget, self.results, self.run = plan, budget, results, run
+        self.rng = random.Random(f"{run}-{number}")
+        self.cookies: dict[str, str] = {}
+        self.connection = None
+        self.saves = 0
+
+    # HTTP ------------------------------------------------------------------------------------------------
+
+    def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None) -> tuple[int, dict, str]:
+        if not self.budget.take():
+            raise Stop
+        body = urlencode(form).encode() if form is not None else None
+        headers = {"Host": f"{HOST}:{self.port}", "User-Agent": "waymark-load/1"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        endpoint = f"{method} {ID.sub('/<id>', path)}"
+        started = time.monotonic()
+        status, response_headers, text = 0, {}, ""
+        for attempt in (1, 2):
+            reused = self.connection is not None and self.connection.sock is not None
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT_S)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                status = response.status
+                response_headers = {"location": response.getheader("Location", "")}
+                self._keep_cookies(response.msg.get_all("Set-Cookie") or [])
+                if response.will_close:
+                    self.connection.close()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
+                self.connection.close()
+                self.connection = None
+                # A kept-alive connection the server had already closed: a browser retries once.
+                if reused and attempt == 1:
+                    continue
+                self._failed(endpoint, error)
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.connection.close()
+                self.connection = None
+                self._failed(endpoint, error)
+                break
+        elapsed = (time.monotonic() - started) * 1000
+        with self.results.lock:
+            self.results.samples.append(Sample(endpoint, status, elapsed, started))
+        return status, response_headers, text
+
+    def _failed(self, endpoint: str, error: Exception) -> None:
+        with self.results.lock:
+            self.results.failures[f"{endpoint}: {type(error).__name__}"] += 1
+
+    def _keep_cookies(self, headers: list[str]) -> None:
+        for header in headers:
+            cookie = http.cookies.SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                expired = morsel["max-age"] == "0" or (
+                    morsel["expires"] and "1970" in morsel["expires"]
+                )
+                if expired or morsel.value == "":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+
+    def follow(self, status: int, headers: dict) -> None:
+        if status in (301, 302, 303) and headers.get("location"):
+            target = urlsplit(headers["location"])
+            if target.hostname not in (None, HOST):
+                raise RuntimeError(f"refusing to follow a redirect off 127.0.0.1: {headers['location']}")
+            self.request("GET", target.path + (f"?{target.query}" if target.query else ""))
+
+    # The journey -----------------------------------------------------------------------------------------
+
+    def run_journeys(self) -> None:
+        try:
+            for _attempt in range(3):
+                if self.sign_in():
+                    break
+                if not self.budget.think(self.rng):
+                    return
+            else:
+                return
+            editable = self.plan.editable.get(self.email, [])
+            viewable = self.plan.viewable[self.email]
+            open_targets = [t for t in viewable if t.period_id == self.plan.open_period_id]
+            while True:
+                if editable:
+                    target = self.rng.choice(editable)
+                elif open_targets and self.rng.random() < 0.7:
+                    target = self.rng.choice(open_targets)
+                else:
+                    target = self.rng.choice(viewable)
+                self.journey(target, edit=bool(editable))
+        except Stop:
+            return
+        finally:
+            if self.connection is not None:
+                self.connection.close()
+
+    def pause(self) -> None:
+        if not self.budget.think(self.rng):
+            raise Stop
+
+    def sign_in(self) -> bool:
+        status, _h, page = self.request("GET", "/sign-in")
+        match = CSRF_META.search(page) if status == 200 else None
+        if match is None:
+            return False
+        self.pause()
+        form = [("email", self.email), ("password", PASSWORD), ("csrf_token", html.unescape(match.group(1)))]
+        status, headers, _page = self.request("POST", "/sign-in", form)
+        if status != 302:
+            return False
+        self.follow(status, headers)  # My work
+        self.pause()
+        return True
+
+    def journey(self, target: Target, edit: bool) -> None:
+        update = f"/updates/{target.update_id}"
+        self.request("GET", "/")
+        self.pause()
+        self.request("GET", update)
+        self.pause()
+        if edit:
+            self.edit_and_save(target)
+        self.request("GET", f"/periods/{target.period_id}/report")
+        self.pause()
+        self.request("GET", f"/periods/{target.period_id}")
+        self.pause()
+        self.request("GET", f"/workstreams/{target.workstream_id}")
+        self.pause()
+        if self.rng.random() < 0.25:
+            self.request("GET", f"{update}/review")
+            self.pause()
+
+    def edit_and_save(self, target: Target) -> None:
+        editor = f"/updates/{target.update_id}/edit"
+        status, _h, page = self.request("GET", editor)
+        if status != 200:
+            self.pause()
+            return
+        pairs = form_pairs(page, "draft-form")
+        names = [name for name, _value in pairs]
+        if "key_activities" not in names or "version" not in names or "base::key_activities" not in names:
+            with self.results.lock:
+                self.results.failures["GET /updates/<id>/edit: the draft form is missing fields"] += 1
+            self.pause()
+            return
+        self.saves += 1
+        marker = f"{MARKER} user {self.number} save {self.saves} ({self.run})"
+        base = text = ""
+        changed = []
+        for name, value in pairs:
+            if name == "key_activities":
+                kept = [line for line in normalise(value).split("\n") if not line.startswith(MARKER)]
+                value = "\n".join([*kept, marker]).strip()
+                text = value
+            elif name == "base::key_activities":
+                base = normalise(value)
+            changed.append((name, value))
+        self.pause()  # typing
+        status, headers, page = self.request("POST", editor, changed)
+        save = Save(target.update_id, base, text, status)
+        if status == 409:
+            # The conflict page shows both texts: theirs as saved, and the person's own in the box.
+            save.marker_in_conflict = marker in html.unescape(page)
+        with self.results.lock:
+            self.results.saves.append(save)
+        if status == 302:
+            self.follow(status, headers)  # back to the update, with "Draft saved"
+        self.pause()
+
+
+# --- Figures ------------------------------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest rank."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, int(-(-q * len(sorted_values) // 100)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def latency_summary(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {
+        "count": len(ordered),
+        "p50_ms": round(percentile(ordered, 50), 1),
+        "p95_ms": round(percentile(ordered, 95), 1),
+        "p99_ms": round(percentile(ordered, 99), 1),
+        "max_ms": round(ordered[-1], 1) if ordered else 0.0,
+    }
+
+
+ACCESS_LINE = re.compile(r'"(GET|POST|HEAD|PUT|DELETE) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms')
+
+
+def server_times(log_path: Path, duration: float, workers: int) -> dict:
+    """Time spent in the workers per endpoint, from gunicorn's access log (%(M)s ms). Client latency minus
+    this is time waiting for a free worker (the listen queue) and on the wire."""
+    by_endpoint = defaultdict(list)
+    with contextlib.suppress(OSError):
+        for line in log_path.read_text(errors="replace").splitlines():
+            match = ACCESS_LINE.search(line)
+            if match and match.group(2) != "/healthz":
+                by_endpoint[f"{match.group(1)} {ID.sub('/<id>', match.group(2))}"].append(float(match.group(4)))
+    every = [v for values in by_endpoint.values() for v in values]
+    busy = sum(every) / 1000
+    return {
+        "endpoints": {name: latency_summary(values) for name, values in sorted(by_endpoint.items())},
+        "overall": latency_summary(every),
+        "worker_busy_s": round(busy, 1),
+        "worker_utilisation": round(busy / (workers * duration), 3) if duration else 0.0,
+    }
+
+
+def verify(database_url: str, plan: Plan, saves: list[Save]) -> dict:
+    """Every text answered 302 is the stored text or was replaced by a save based on it; one audit "edit"
+    event naming key_activities per 302 save."""
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            stored = dict(
+                connection.execute(
+                    sa.text("SELECT id, key_activities FROM workstream_update WHERE period_id = :p"),
+                    {"p": plan.open_period_id},
+                ).all()
+            )
+            events = connection.execute(
+                sa.text(
+                    "SELECT object_id, changed_fields FROM audit_event WHERE action = 'edit' "
+                    "AND object_type = 'WorkstreamUpdate' AND id > :before"
+                ),
+                {"before": plan.audit_before},
+            ).all()
+    finally:
+        engine.dispose()
+    audit_edits = sum(
+        1 for _id, fields in events if "key_activities" in (json.loads(fields) if isinstance(fields, str) else fields)
+    )
+    saved = [s for s in saves if s.status == 302]
+    unknown = [s for s in saves if s.status == 0 or s.status >= 500]
+    problems = []
+    for update_id, initial in plan.initial_text.items():
+        followers = defaultdict(list)
+        for save in saved:
+            if save.update_id == update_id:
+                followers[save.base].append(save.text)
+        maybe = defaultdict(list)
+        for save in unknown:
+            if save.update_id == update_id:
+                maybe[save.base].append(save.text)
+        mine = sum(len(v) for v in followers.values())
+        current, walked, seen = initial, 0, set()
+        while current not in seen:
+            seen.add(current)
+            if followers.get(current):
+                nexts = followers[current]
+                if len(nexts) > 1:
+                    problems.append(
+                        f"update {update_id}: {len(nexts)} saves answered 302 were based on the same text, "
+                        "so all but one were overwritten unseen"
+                    )
+                current = nexts[-1]
+                walked += 1
+            elif maybe.get(current):
+                current = maybe[current][-1]  # a save whose answer never arrived, committed after all
+            else:
+                break
+        if walked != mine:
+            problems.append(f"update {update_id}: {mine - walked} of {mine} saved texts are not in the chain of saves")
+        if current != stored[update_id]:
+            problems.append(f"update {update_id}: the stored text is not the last saved text")
+    conflicts = [s for s in saves if s.status == 409]
+    missing_marker = sum(1 for s in conflicts if not s.marker_in_conflict)
+    if missing_marker:
+        problems.append(f"{missing_marker} conflict pages did not show the person's own text")
+    if audit_edits != len(saved):
+        problems.append(f"{audit_edits} audit 'edit' events name key_activities, but {len(saved)} saves answered 302")
+    return {
+        "saves_302": len(saved),
+        "audit_edit_events_key_activities": audit_edits,
+        "saves_unknown_outcome": len(unknown),
+        "problems": problems,
+    }
+
+
+def summarise(results: Results, duration: float) -> dict:
+    by_endpoint = defaultdict(list)
+    statuses = defaultdict(Counter)
+    for sample in results.samples:
+        by_endpoint[sample.endpoint].append(sample.ms)
+        statuses[sample.endpoint][sample.status] += 1
+    endpoints = {}
+    for name in sorted(by_endpoint):
+        endpoints[name] = {
+            **latency_summary(by_endpoint[name]),
+            "statuses": {str(k): v for k, v in sorted(statuses[name].items())},
+        }
+    overall_statuses = Counter()
+    for counter in statuses.values():
+        overall_statuses.update(counter)
+    unexpected = Counter()
+    for name, counter in statuses.items():
+        allowed = EXPECTED.get(name, {200, 302} if name == "GET /updates/<id>/edit" else {200})
+        for status, count in counter.items():
+            if status and status < 500 and status not in allowed:
+                unexpected[f"{name} {status}"] += count
+    saves = results.saves
+    return {
+        "duration_s": round(duration, 1),
+        "requests": len(results.samples),
+        "requests_per_s": round(len(results.samples) / duration, 1) if duration else 0.0,
+        "overall": latency_summary([s.ms for s in results.samples]),
+        "endpoints": endpoints,
+        "status_codes": {str(k): v for k, v in sorted(overall_statuses.items())},
+        "errors": {
+            "server_errors_5xx": sum(v for k, v in overall_statuses.items() if k >= 500),
+            "connection_errors": overall_statuses.get(0, 0),
+            "unexpected_statuses": dict(unexpected),
+            "connection_error_kinds": dict(results.failures),
+        },
+        "saves": {
+            "attempted": len(saves),
+            "saved_302": sum(1 for s in saves if s.status == 302),
+            "conflicts_409": sum(1 for s in saves if s.status == 409),
+            "other": dict(Counter(str(s.status) for s in saves if s.status not in (302, 409))),
+        },
+    }
+
+
+def print_report(figures: dict) -> None:
+    print()
+    print(f"{figures['requests']} requests in {figures['duration_s']} s: {figures['requests_per_s']} requests/s "
+          f"({figures['users']} users, {figures['workers']} workers, {figures['worker_settings']})")
+    print()
+    server = figures.get("server", {}).get("endpoints", {})
+    header = f"{'endpoint':<28} {'count':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}  {'in worker p50/p95':>17}  statuses"
+    print(header)
+    print("-" * len(header))
+    rows = list(figures["endpoints"].items()) + [("all", {**figures["overall"], "statuses": figures["status_codes"]})]
+    for name, row in rows:
+        in_worker = server.get(name) if name != "all" else figures.get("server", {}).get("overall")
+        worker = f"{in_worker['p50_ms']:.0f}/{in_worker['p95_ms']:.0f}" if in_worker and in_worker["count"] else "-"
+        statuses = " ".join(f"{k}:{v}" for k, v in row["statuses"].items())
+        print(f"{name:<28} {row['count']:>6} {row['p50_ms']:>7.0f} {row['p95_ms']:>7.0f} {row['p99_ms']:>7.0f} "
+              f"{row['max_ms']:>7.0f}  {worker:>17}  {statuses}")
+    print("(milliseconds; 'in worker' is the time gunicorn's access log gives the request inside a worker)")
+    print()
+    saves = figures["saves"]
+    print(f"Saves: {saves['attempted']} attempted, {saves['saved_302']} saved (302), {saves['conflicts_409']} conflicts "
+          f"(409), other: {saves['other'] or 'none'}")
+    errors = figures["errors"]
+    print(f"Errors: {errors['server_errors_5xx']} responses >= 500, {errors['connection_errors']} connection errors, "
+          f"unexpected statuses: {errors['unexpected_statuses'] or 'none'}")
+    if errors["connection_error_kinds"]:
+        print(f"  connection errors: {errors['connection_error_kinds']}")
+    check = figures["verification"]
+    print(f"Audit: {check['audit_edit_events_key_activities']} 'edit' events naming key_activities for "
+          f"{check['saves_302']} saves answered 302")
+    if "server" in figures:
+        print(f"Workers busy {figures['server']['worker_busy_s']} s of {figures['workers']} x {figures['duration_s']} s "
+              f"({figures['server']['worker_utilisation']:.0%})")
+    if "cpu" in figures:
+        cpu = figures["cpu"]
+        parts = ", ".join(f"{k} {v['cores']} cores" for k, v in cpu.items() if k != "machine")
+        print(f"CPU during the run: {parts}; machine {cpu['machine']['busy_fraction']:.0%} busy "
+              f"of {cpu['machine']['cores']} cores")
+    print()
+    for goal in figures["goals"]:
+        print(f"{'PASS' if goal['ok'] else 'FAIL'} {goal['name']}: {goal['detail']}")
+
+
+# --- Main ---------------------------------------------------------------------------------------------------
+
+
+def assign_accounts(users: int) -> list[str]:
+    """Three editors to two readers, each kind round-robin over its accounts."""
+    editors, readers, accounts = 0, 0, []
+    for number in range(users):
+        if number % 5 in (0, 2, 4):
+            accounts.append(EDITORS[editors % len(EDITORS)])
+            editors += 1
+        else:
+            accounts.append(READERS[readers % len(READERS)])
+            readers += 1
+    return accounts
+
+
+def run_load(port: int, plan: Plan, args, run: str, cpu: CpuMeter) -> tuple[Results, float]:
+    results = Results()
+    budget = Budget(args.seconds, args.max_requests)
+    accounts = assign_accounts(args.users)
+    ramp = min(5.0, args.seconds / 10)
+    threads = []
+    started = time.monotonic()
+    cpu.start()
+
+    def person(number: int, email: str) -> None:
+        if budget.stop.wait(ramp * number / max(args.users, 1)):
+            return
+        User(number, email, port, plan, budget, results, run).run_journeys()
+
+    for number, email in enumerate(accounts):
+        thread = threading.Thread(target=person, args=(number, email), name=f"user-{number}", daemon=True)
+        thread.start()
+        threads.append(thread)
+    try:
+        for thread in threads:
+            thread.join(timeout=max(budget.deadline - time.monotonic(), 0) + REQUEST_TIMEOUT_S + 5)
+    finally:
+        budget.stop.set()
+    duration = time.monotonic() - started
+    return results, duration
+
+
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-requests", type=int, help="stop after this many requests (default users x seconds x 3)")
+    parser.add_argument("--out", help="write the figures as JSON here")
+    parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL, help="the local server and its maintenance database")
+    args = parser.parse_args(argv)
+    if args.users < 1 or args.seconds <= 0:
+        parser.error("--users and --seconds must be positive")
+    args.max_requests = args.max_requests or int(args.users * args.seconds * 3)
+
+    # SIGTERM ends the run like Ctrl+C does, through the finally blocks below.
+    signal.signal(signal.SIGTERM, _interrupt)
+    run = uuid.uuid4().hex[:8]
+    secret_key = secrets.token_urlsafe(48)
+    database = Database(args.admin_url)
+    workdir = Path(tempfile.mkdtemp(prefix="waymark-load-"))
+    gunicorn = None
+    keep_log = False
+    try:
+        log(f"creating database {database.name}")
+        database.create()
+        port = free_port()
+        env = {
+            **os.environ,
+            "WAYMARK_ENV": "production",
+            "SECRET_KEY": secret_key,
+            "DATABASE_URL": database.url_string,
+            "WAYMARK_BIND": f"{HOST}:{port}",
+            "WEB_CONCURRENCY": str(args.workers),
+            "WAYMARK_ACCESS_LOG": "-",
+        }
+        env.pop("MAIL_SERVER", None)  # no email leaves a load test
+        log("flask db upgrade; flask demo load")
+        flask_command(env, "db", "upgrade")
+        flask_command(env, "demo", "load")
+        plan = make_plan(database.url_string, secret_key)
+        gunicorn = Gunicorn(env, workdir / "gunicorn.log")
+        log(f"starting gunicorn ({args.workers} workers) on {HOST}:{port}")
+        gunicorn.start(port)
+        log(f"{args.users} users for {args.seconds:g} s (at most {args.max_requests} requests)")
+        cpu = CpuMeter(gunicorn)
+        results, duration = run_load(port, plan, args, run, cpu)
+        cpu_figures = cpu.stop()
+        gunicorn.stop()
+        figures = {
+            "users": args.users,
+            "seconds": args.seconds,
+            "workers": args.workers,
+            "worker_settings": os.environ.get("GUNICORN_CMD_ARGS") or "app/gunicorn_config.py (sync)",
+            **summarise(results, duration),
+            "server": server_times(gunicorn.log_path, duration, args.workers),
+            "cpu": cpu_figures,
+        }
+        figures["verification"] = verify(database.url_string, plan, results.saves)
+        errors = figures["errors"]
+        error_count = errors["server_errors_5xx"] + errors["connection_errors"] + sum(errors["unexpected_statuses"].values())
+        problems = figures["verification"]["problems"]
+        figures["goals"] = [
+            {"name": "errors", "ok": error_count == 0,
+             "detail": f"{errors['server_errors_5xx']} >= 500, {errors['connection_errors']} connection errors, "
+                       f"{sum(errors['unexpected_statuses'].values())} unexpected statuses (goal: 0)"},
+            {"name": "no lost text", "ok": not problems, "detail": "; ".join(problems) or
+             f"all {figures['verification']['saves_302']} saved texts accounted for, audit trail matches"},
+            {"name": "p95 latency", "ok": figures["overall"]["p95_ms"] <= P95_GOAL_MS,
+             "detail": f"{figures['overall']['p95_ms']:.0f} ms over all requests (goal: <= {P95_GOAL_MS} ms)"},
+            {"name": "saves exercised", "ok": figures["saves"]["saved_302"] > 0,
+             "detail": f"{figures['saves']['saved_302']} saves, {figures['saves']['conflicts_409']} conflicts"},
+        ]
+        figures["pass"] = all(goal["ok"] for goal in figures["goals"])
+        print_report(figures)
+        if errors["server_errors_5xx"]:
+            print("\nLast lines of the gunicorn log:\n" + gunicorn.log_tail(60))
+        if not figures["pass"]:
+            keep_log = True
+            log(f"gunicorn's log is kept in {gunicorn.log_path}")
+        if args.out:
+            Path(args.out).write_text(json.dumps(figures, indent=2) + "\n")
+            log(f"figures written to {args.out}")
+        return 0 if figures["pass"] else 1
+    except KeyboardInterrupt:
+        log("interrupted: stopping gunicorn and dropping the database")
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if gunicorn is not None:
+            gunicorn.stop()
+        database.drop()
+        log(f"database {database.name} dropped")
+        if not keep_log:
+            with contextlib.suppress(OSError):
+                for leftover in workdir.iterdir():
+                    leftover.unlink()
+                workdir.rmdir()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,310 @@
+"""The benchmark: every page and fragment a user meets, at 40 workstreams × 48 periods and at 5 × 4.
+
+For each: p50 and p95 server time (through the app's WSGI stack with the test client, after a warm-up) and
+the SQL statements one request runs (counted with SQLAlchemy events). Prints a table and, with --out, writes
+the figures as JSON. SQLite by default; PostgreSQL when DATABASE_URL names a server (a database is created for
+each scale and dropped afterwards).
+
+    python bench/run.py [--out results.json] [--requests 40] [--large 40x48] [--small 5x4]
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.config import TestConfig  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Milestone, MilestoneKind, Risk, UpdateState, WorkstreamUpdate  # noqa: E402
+from bench.generate import PASSWORD, Scale, generate  # noqa: E402
+
+
+class BenchConfig(TestConfig):
+    TESTING = False
+    # Production's hashing cost matters only at sign-in, which is outside the measured pages.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+@contextlib.contextmanager
+def database(label: str):
+    """A URL for an empty database of this run's own."""
+    server = os.environ.get("DATABASE_URL")
+    if not server:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench-{label}.sqlite"
+        return
+    url = sa.engine.make_url(server)
+    name = f"waymark_bench_{label}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(url.set(database=url.database or "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+class StatementCounter:
+    """Counts the SQL statements the app sends. SQLite's BEGIN is left out: it is the driver's transaction
+    control (app/__init__.py issues it for pysqlite), and PostgreSQL sends none through the cursor."""
+
+    def __init__(self, engine):
+        self.count = 0
+        sa.event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, _connection, _cursor, statement, *_args, **_kwargs):
+        if statement != "BEGIN":
+            self.count += 1
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def signed_in(app, email: str):
+    client = app.test_client()
+    token = csrf(client.get("/sign-in").get_data(as_text=True))
+    response = client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, f"could not sign in as {email}"
+    return client
+
+
+def editor_form(html: str) -> dict:
+    """The editor's form as the browser would send it (hidden inputs, textareas, selects, the checked radio)."""
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    form["version"] = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', html):
+        form[name] = value
+    return form
+
+
+def measure(client, method: str, path: str, requests: int, counter: StatementCounter, data=None, headers=None):
+    """(p50 ms, p95 ms, statements) for the request, after one warm-up whose statements are counted."""
+    send = client.post if method == "POST" else client.get
+
+    def once() -> float:
+        # A save's form comes from the editor page first; only the request itself is timed and counted.
+        payload = data() if callable(data) else data
+        counter.count = 0
+        started = time.perf_counter()
+        response = send(path, data=payload, headers=headers or {})
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code in (200, 302), f"{method} {path} answered {response.status_code}"
+        return elapsed
+
+    once()
+    statements = counter.count
+    timings = [once() for _ in range(requests)]
+    timings.sort()
+    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)], statements
+
+
+def run_scale(scale: Scale, requests: int, label: str) -> dict:
+    with database(label) as url:
+        app = create_app(BenchConfig, SQLALCHEMY_DATABASE_URI=url)
+        started = time.perf_counter()
+        with app.app_context():
+            upgrade()
+            ids = generate(scale)
+            draft_id, submitted_id = _open_updates(ids["open_period_id"])
+            db.session.remove()
+        print(f"  generated {scale.workstreams} workstreams × {scale.periods} periods in {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)
+        with app.app_context():
+            counter = StatementCounter(db.engine)
+        emails = ids["emails"]
+        pm = _project_manager_of(app, draft_id)
+        sponsor = _sponsor_of(app, submitted_id)
+        clients = {role: signed_in(app, addresses[0]) for role, addresses in emails.items()}
+        clients["PROJECT_MANAGER"] = signed_in(app, pm)
+        clients["SPONSOR"] = signed_in(app, sponsor)
+        open_id, signed_id = ids["open_period_id"], ids["signed_off_period_id"]
+        workstream_id = ids["workstream_ids"][0]
+        editor = f"/updates/{draft_id}/edit"
+        pm_client = clients["PROJECT_MANAGER"]
+        htmx = {"HX-Request": "true", "X-CSRFToken": csrf(pm_client.get("/").get_data(as_text=True))}
+        risk_id, milestone_id = _rows_of(app, draft_id)
+        saves = iter(range(1_000_000))
+
+        def save_form():
+            form = editor_form(pm_client.get(editor).get_data(as_text=True))
+            form["key_activities"] = f"Benchmark save {next(saves)}: templates uploaded to the Hub."
+            return form
+
+        pages = [("floor (GET /healthz)", pm_client, "GET", "/healthz", None, None)]
+        for role in ("PROJECT_MANAGER", "SPONSOR", "PMO_SUPPORT", "PMO", "CMT_MEMBER", "LEAD_DIRECTOR", "IIB_MEMBER", "VIEWER"):
+            pages.append((f"my work: {role.lower().replace('_', ' ')}", clients[role], "GET", "/", None, None))
+        pages += [
+            ("periods list with heat-map", clients["CMT_MEMBER"], "GET", "/periods", None, None),
+            ("period overview (open)", clients["CMT_MEMBER"], "GET", f"/periods/{open_id}", None, None),
+            ("period overview (signed off, reader)", clients["IIB_MEMBER"], "GET", f"/periods/{signed_id}", None, None),
+            ("workstream page with trend", clients["CMT_MEMBER"], "GET", f"/workstreams/{workstream_id}", None, None),
+            ("update page (draft)", pm_client, "GET", f"/updates/{draft_id}", None, None),
+            ("update page (signed off, reader)", clients["IIB_MEMBER"], "GET", _signed_update(app, signed_id), None, None),
+            ("draft editor", pm_client, "GET", editor, None, None),
+            ("draft save", pm_client, "POST", editor, save_form, None),
+            ("fragment: reason for a change of rating", pm_client, "GET", f"{editor}/rag-change-reason?proposed_rag=RED", None, htmx),
+            ("fragment: risks list", pm_client, "GET", f"/updates/{draft_id}/risks", None, htmx),
+            ("fragment: edit a risk", pm_client, "GET", f"/updates/{draft_id}/risks/{risk_id}", None, htmx),
+            ("fragment: move a milestone", pm_client, "POST", f"/updates/{draft_id}/next-milestones/{milestone_id}/move-down", {}, htmx),
+            ("sponsor's review diff", clients["SPONSOR"], "GET", f"/updates/{submitted_id}/review", None, None),
+            ("programme report page (signed off)", clients["IIB_MEMBER"], "GET", f"/periods/{signed_id}/report", None, None),
+            ("programme report page (open, live)", clients["CMT_MEMBER"], "GET", f"/periods/{open_id}/report", None, None),
+        ]
+        results = []
+        for name, client, method, path, data, headers in pages:
+            p50, p95, statements = measure(client, method, path, requests, counter, data, headers)
+            results.append({"name": name, "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "queries": statements})
+        exports = {}
+        for extension in ("pdf", "docx"):
+            timings = []
+            for _ in range(3 if extension == "docx" else 2):
+                started = time.perf_counter()
+                response = clients["IIB_MEMBER"].get(f"/periods/{signed_id}/report.{extension}")
+                timings.append(time.perf_counter() - started)
+                assert response.status_code == 200
+            exports[f"{extension}_s"] = round(min(timings), 3)
+            exports[f"{extension}_first_s"] = round(timings[0], 3)
+        with app.app_context():
+            db.engine.dispose()
+        return {"pages": results, **exports}
+
+
+def _open_updates(period_id: int) -> tuple[int, int]:
+    states = dict(db.session.execute(
+        sa.select(WorkstreamUpdate.state, WorkstreamUpdate.id).where(WorkstreamUpdate.period_id == period_id)
+        .order_by(WorkstreamUpdate.id.desc())
+    ).all())
+    return states[UpdateState.DRAFT], states[UpdateState.SUBMITTED]
+
+
+def _project_manager_of(app, update_id: int) -> str:
+    return _person_with(app, update_id, "PROJECT_MANAGER")
+
+
+def _sponsor_of(app, update_id: int) -> str:
+    return _person_with(app, update_id, "SPONSOR")
+
+
+def _person_with(app, update_id: int, role: str) -> str:
+    from app.models import Role, RoleAssignment, User
+
+    with app.app_context():
+        update = db.session.get(WorkstreamUpdate, update_id)
+        return db.session.scalar(
+            sa.select(User.email).join(RoleAssignment).where(
+                RoleAssignment.workstream_id == update.workstream_id, RoleAssignment.role == Role[role]
+            )
+        )
+
+
+def _signed_update(app, period_id: int) -> str:
+    with app.app_context():
+        return f"/updates/{db.session.scalar(sa.select(sa.func.min(WorkstreamUpdate.id)).where(WorkstreamUpdate.period_id == period_id))}"
+
+
+def _rows_of(app, update_id: int) -> tuple[int, int]:
+    with app.app_context():
+        risk = db.session.scalar(sa.select(sa.func.min(Risk.id)).where(Risk.update_id == update_id))
+        milestone = db.session.scalar(
+            sa.select(sa.func.min(Milestone.id)).where(Milestone.update_id == update_id, Milestone.kind == MilestoneKind.NEXT_PERIOD)
+        )
+        return risk, milestone
+
+
+def parse_scale(text: str) -> Scale:
+    workstreams, periods = (int(part) for part in text.lower().split("x"))
+    return Scale(workstreams=workstreams, periods=periods)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", help="write the figures as JSON to this path")
+    parser.add_argument("--requests", type=int, default=40, help="measured requests per page (after a warm-up)")
+    parser.add_argument("--large", default="40x48")
+    parser.add_argument("--small", default="5x4")
+    args = parser.parse_args()
+    large, small = parse_scale(args.large), parse_scale(args.small)
+    print(f"Small scale {small.workstreams} × {small.periods}", file=sys.stderr)
+    small_results = run_scale(small, args.requests, "small")
+    print(f"Large scale {large.workstreams} × {large.periods}", file=sys.stderr)
+    large_results = run_scale(large, args.requests, "large")
+
+    small_pages = {page["name"]: page for page in small_results["pages"]}
+    floor = next(page for page in large_results["pages"] if page["name"].startswith("floor"))
+    pages = [
+        {
+            **page,
+            "p95_ms_small": small_pages[page["name"]]["p95_ms"],
+            "queries_small": small_pages[page["name"]]["queries"],
+        }
+        for page in large_results["pages"]
+        if not page["name"].startswith("floor")
+    ]
+    report = {
+        "scale": {"workstreams": large.workstreams, "periods": large.periods},
+        "small_scale": {"workstreams": small.workstreams, "periods": small.periods},
+        "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+        "floor_p95_ms": floor["p95_ms"],
+        "pages": pages,
+        "pdf_s": large_results["pdf_s"],
+        "pdf_first_s": large_results["pdf_first_s"],
+        "docx_s": large_results["docx_s"],
+        "pdf_s_small": small_results["pdf_s"],
+        "docx_s_small": small_results["docx_s"],
+    }
+    failures = print_table(report)
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, indent=2))
+    return 1 if failures else 0
+
+
+def print_table(report: dict) -> list[str]:
+    scale = report["scale"]
+    print(f"\nWaymark benchmark ({report['database']}): {scale['workstreams']} workstreams × {scale['periods']} periods, "
+          f"small scale {report['small_scale']['workstreams']} × {report['small_scale']['periods']}")
+    print(f"floor p95 {report['floor_p95_ms']} ms\n")
+    header = f"{'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p95 small':>9} {'x small':>7} {'SQL':>4} {'SQL small':>9}"
+    print(header)
+    print("-" * len(header))
+    failures = []
+    for page in report["pages"]:
+        ratio = page["p95_ms"] / page["p95_ms_small"] if page["p95_ms_small"] else 0
+        print(f"{page['name']:<44} {page['p50_ms']:>7} {page['p95_ms']:>7} {page['p95_ms_small']:>9} {ratio:>7.1f} "
+              f"{page['queries']:>4} {page['queries_small']:>9}")
+        if page["p95_ms"] > 100:
+            failures.append(f"{page['name']}: p95 {page['p95_ms']} ms > 100 ms")
+        if ratio > 3:
+            failures.append(f"{page['name']}: p95 {ratio:.1f}× the small scale > 3×")
+        if page["queries"] > 15:
+            failures.append(f"{page['name']}: {page['queries']} SQL statements > 15")
+        if page["queries"] != page["queries_small"]:
+            failures.append(f"{page['name']}: SQL statements grow with scale ({page['queries_small']} → {page['queries']})")
+    print(f"\nPDF board pack: {report['pdf_s']} s (first download {report['pdf_first_s']} s); "
+          f"Word: {report['docx_s']} s")
+    if report["pdf_s"] > 3:
+        failures.append(f"PDF {report['pdf_s']} s > 3 s")
+    if report["docx_s"] > 1:
+        failures.append(f"Word {report['docx_s']} s > 1 s")
+    print("\n" + ("\n".join(f"FAIL {failure}" for failure in failures) if failures else "PASS every budget"))
+    return failures
+
+
+if __name__ == "__main__":
+    sys.exit(main())
