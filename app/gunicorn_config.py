@@ -31,8 +31,8 @@ keepalive = 5
 
 # Replace each worker after about this many requests, staggered so they do not all restart at once:
 # bounds the growth of a long-lived process (PDF rendering allocates a lot).
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 5000
+max_requests_jitter = 500
 
 # The app is built in each worker after the fork, so no database connection (or anything else holding a
 # socket) is ever shared between processes. See post_fork below for running with --preload.
@@ -50,9 +50,12 @@ errorlog = "-"
 loglevel = "info"
 # The path only (%(U)s), never the query string (%(q)s) or the raw request line (%(r)s), and no Referer:
 # those can carry tokens or personal data. %(M)s is the time the worker spent on the request, in ms.
-access_log_format = '%(h)s xff=%({x-forwarded-for}i)s [%(t)s] "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms pid=%(p)s'
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %(p)s xff=%({x-forwarded-for}i)s'
 
 proc_name = "waymark"
+# gunicorn 25.1+ opens a control socket at one path per user ($HOME/.gunicorn/gunicorn.ctl), which two
+# instances on one host would share; Waymark's servers are managed with signals (systemd) instead.
+control_socket_disable = True
 # The workers' heartbeat files: in memory, so a slow or full disk cannot get healthy workers killed.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"

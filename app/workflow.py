@@ -24,7 +24,7 @@ from app.models import (
     User,
     WorkstreamUpdate,
 )
-from app.reports.queries import forget_cached_reports, latest_report
+from app.reports.queries import forget_cached_reads, latest_report
 
 
 class WorkflowError(Exception):
@@ -315,7 +315,7 @@ def perform(action: str, target, user: User, version: int | None = None, **input
         period_id=changed.period_id,
     )
     db.session.commit()
-    forget_cached_reports()
+    forget_cached_reads()
     notifications.deliver_pending()
     return changed
 

@@ -28,6 +28,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.models.types import utcnow
+from app.reports.queries import forget_cached_reads
 from app.reports.services import lock
 
 PASSWORD = "benchmark-password"
@@ -117,6 +118,7 @@ def generate(scale: Scale, seed: int = 2023) -> dict:
         }
         db.session.commit()
         db.session.expunge_all()
+        forget_cached_reads()
         workstreams = [db.session.get(Workstream, wid) for wid in keep["workstreams"]]
         previous = {wid: db.session.get(WorkstreamUpdate, uid) for wid, uid in keep["previous"].items()}
         people = {role: [db.session.get(User, pid) for pid in ids] for role, ids in keep["people"].items()}

@@ -284,6 +284,14 @@ class Gunicorn:
                 self.process.wait()
         self.log_file.close()
 
+    def errors(self, limit: int = 30) -> str:
+        """The log's error lines and the exceptions they report, without the tracebacks in between."""
+        wanted = re.compile(r"\[ERROR\]|ERROR in app|^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*:")
+        with contextlib.suppress(OSError):
+            lines = [line for line in self.log_path.read_text(errors="replace").splitlines() if wanted.search(line)]
+            return "\n".join(line[:300] for line in lines[:limit])
+        return ""
+
     def log_tail(self, lines: int = 40) -> str:
         with contextlib.suppress(OSError):
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -309,6 +317,14 @@ def _cpu_seconds(pid: int) -> float | None:
     return None
 
 
+def _rss_mb(pid: int) -> float | None:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
 def _postgres_pids() -> list[int]:
     pids = []
     for pid, _ppid in _processes():
@@ -325,35 +341,56 @@ def _machine_busy() -> tuple[float, float]:
 
 
 class CpuMeter:
-    """CPU seconds used during the run by the gunicorn workers, PostgreSQL and this load generator."""
+    """CPU seconds used during the run by the gunicorn workers (replacements included), PostgreSQL and this
+    load generator, sampled twice a second so processes that come and go are counted."""
 
     def __init__(self, gunicorn: Gunicorn):
         self.gunicorn = gunicorn
+        self.first: dict[str, dict[int, float]] = {"gunicorn workers": {}, "postgresql": {}}
+        self.last: dict[str, dict[int, float]] = {"gunicorn workers": {}, "postgresql": {}}
+        self._stop = threading.Event()
 
-    def _sample(self):
+    def _sample(self, initial: bool = False) -> None:
         groups = {"gunicorn workers": self.gunicorn.worker_pids(), "postgresql": _postgres_pids()}
-        return {name: {pid: _cpu_seconds(pid) for pid in pids} for name, pids in groups.items()}
+        for name, pids in groups.items():
+            for pid in pids:
+                used = _cpu_seconds(pid)
+                if used is None:
+                    continue
+                # A process first seen after the start counts from zero (a replacement worker, a new backend).
+                self.first[name].setdefault(pid, used if initial else 0.0)
+                self.last[name][pid] = used
 
-    def start(self):
-        self.t0, self.before = time.monotonic(), self._sample()
-        self.self0, self.machine0 = time.process_time(), _machine_busy()
+    def _loop(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def start(self) -> None:
+        self._sample(initial=True)
+        self.t0, self.self0, self.machine0 = time.monotonic(), time.process_time(), _machine_busy()
+        self._thread = threading.Thread(target=self._loop, name="cpu-meter", daemon=True)
+        self._thread.start()
 
     def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
         elapsed = time.monotonic() - self.t0
-        after = self._sample()
-        result = {}
-        for name, pids in after.items():
-            used = sum((v or 0) - (self.before[name].get(pid) or 0) for pid, v in pids.items())
-            result[name] = used
+        result = {
+            name: sum(used - self.first[name][pid] for pid, used in self.last[name].items())
+            for name in self.last
+        }
         result["load generator"] = time.process_time() - self.self0
         busy1, total1 = _machine_busy()
         busy0, total0 = self.machine0
         cores = os.cpu_count() or 1
         report = {name: {"cpu_s": round(v, 1), "cores": round(v / elapsed, 2)} for name, v in result.items()}
-        report["machine"] = {
-            "cores": cores,
-            "busy_fraction": round((busy1 - busy0) / max(total1 - total0, 1), 3),
-        }
+        busy_fraction = (busy1 - busy0) / max(total1 - total0, 1)
+        # Everything else on the machine (gunicorn's master, the kernel, other people's jobs).
+        report["other"] = {"cores": round(max(busy_fraction * cores - sum(result.values()) / elapsed, 0), 2)}
+        report["machine"] = {"cores": cores, "busy_fraction": round(busy_fraction, 3)}
+        rss = [_rss_mb(pid) for pid in self.gunicorn.worker_pids()]
+        report["worker_rss_mb"] = [round(v) for v in rss if v is not None]
         return report
 
 
@@ -878,9 +915,11 @@ def print_report(figures: dict) -> None:
               f"({figures['server']['worker_utilisation']:.0%})")
     if "cpu" in figures:
         cpu = figures["cpu"]
-        parts = ", ".join(f"{k} {v['cores']} cores" for k, v in cpu.items() if k != "machine")
-        print(f"CPU during the run: {parts}; machine {cpu['machine']['busy_fraction']:.0%} busy "
-              f"of {cpu['machine']['cores']} cores")
+        if cpu["other"]["cores"] > 0.25:
+            print(f"Note: other processes used {cpu['other']['cores']} cores during the run; latency is pessimistic.")
+        parts = ", ".join(f"{k} {v['cores']}" for k, v in cpu.items() if k not in ("machine", "worker_rss_mb"))
+        print(f"CPU during the run, in cores: {parts}; machine {cpu['machine']['busy_fraction']:.0%} busy "
+              f"of {cpu['machine']['cores']} cores; worker memory (RSS) {cpu['worker_rss_mb']} MB at the end")
     print()
     for goal in figures["goals"]:
         print(f"{'PASS' if goal['ok'] else 'FAIL'} {goal['name']}: {goal['detail']}")
@@ -975,6 +1014,12 @@ def main(argv=None) -> int:
         gunicorn = Gunicorn(env, workdir / "gunicorn.log")
         log(f"starting gunicorn ({args.workers} workers) on {HOST}:{port}")
         gunicorn.start(port)
+        busy0, total0 = _machine_busy()
+        time.sleep(2)
+        busy1, total1 = _machine_busy()
+        idle_busy = (busy1 - busy0) / max(total1 - total0, 1)
+        if idle_busy > 0.15:
+            log(f"the machine is {idle_busy:.0%} busy before the load starts: other work will slow the figures down")
         log(f"{args.users} users for {args.seconds:g} s (at most {args.max_requests} requests)")
         cpu = CpuMeter(gunicorn)
         results, duration = run_load(port, plan, args, run, cpu)
@@ -989,6 +1034,7 @@ def main(argv=None) -> int:
             "server": server_times(gunicorn.log_path, duration, args.workers),
             "cpu": cpu_figures,
         }
+        figures["cpu"]["machine"]["busy_fraction_before_start"] = round(idle_busy, 3)
         figures["verification"] = verify(database.url_string, plan, results.saves)
         errors = figures["errors"]
         error_count = errors["server_errors_5xx"] + errors["connection_errors"] + sum(errors["unexpected_statuses"].values())
@@ -1007,7 +1053,7 @@ def main(argv=None) -> int:
         figures["pass"] = all(goal["ok"] for goal in figures["goals"])
         print_report(figures)
         if errors["server_errors_5xx"]:
-            print("\nLast lines of the gunicorn log:\n" + gunicorn.log_tail(60))
+            print("\nErrors in the gunicorn log:\n" + gunicorn.errors())
         if not figures["pass"]:
             keep_log = True
             log(f"gunicorn's log is kept in {gunicorn.log_path}")

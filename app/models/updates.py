@@ -109,20 +109,29 @@ class WorkstreamUpdate(db.Model):
 
     @property
     def milestones_this_period(self) -> list[Milestone]:
-        return [m for m in self.milestones if m.kind is MilestoneKind.THIS_PERIOD]
+        return sorted((m for m in self.milestones if m.kind is MilestoneKind.THIS_PERIOD), key=_by_position)
 
     @property
     def milestones_next_period(self) -> list[Milestone]:
-        return [m for m in self.milestones if m.kind is MilestoneKind.NEXT_PERIOD]
+        return sorted((m for m in self.milestones if m.kind is MilestoneKind.NEXT_PERIOD), key=_by_position)
+
+    @property
+    def risks_in_order(self) -> list[Risk]:
+        return sorted(self.risks, key=_by_position)
 
     @property
     def open_risks(self) -> list[Risk]:
-        return [r for r in self.risks if r.status is RiskStatus.OPEN]
+        return [r for r in self.risks_in_order if r.status is RiskStatus.OPEN]
 
     @property
     def rating(self) -> RAG | None:
         """The rating to report: the agreed one once the sponsor has approved, else the proposal."""
         return self.agreed_rag or self.proposed_rag
+
+
+def _by_position(row) -> int:
+    # Collections are ordered when loaded; rows moved or added since keep their place by position.
+    return row.position
 
 
 class Milestone(db.Model):

@@ -51,6 +51,19 @@ def updates_by_workstream(period: ReportingPeriod | None, with_content: bool = F
     return {update.workstream_id: update for update in db.session.scalars(query)}
 
 
+def previous_update(update: WorkstreamUpdate) -> WorkstreamUpdate | None:
+    """The same workstream's update in the period before (read once a request)."""
+    cache = g.setdefault("previous_updates", {})
+    if update.id not in cache:
+        previous = previous_period(update.period)
+        cache[update.id] = previous and db.session.scalar(
+            sa.select(WorkstreamUpdate).where(
+                WorkstreamUpdate.workstream_id == update.workstream_id, WorkstreamUpdate.period_id == previous.id
+            )
+        )
+    return cache[update.id]
+
+
 @dataclasses.dataclass(frozen=True)
 class WorkstreamStatus:
     """One row of a period's status table."""

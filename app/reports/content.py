@@ -94,7 +94,7 @@ def update_section(update: WorkstreamUpdate, rag_last_period: RAG | None, ages: 
                 "status": r.status.name,
                 "closure_note": r.closure_note,
             }
-            for r in update.risks
+            for r in update.risks_in_order
         ],
         "forecast_slippage_days": workstream.forecast_slippage_days,
         "completed_by": update.completed_by.name if update.completed_by else None,

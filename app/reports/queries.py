@@ -85,7 +85,7 @@ def has_signed_off_revision(period: ReportingPeriod) -> bool:
     return period.id in signed_off_period_ids()
 
 
-def forget_cached_reports() -> None:
-    """Drop this request's cached report states after a change to them."""
-    for cached in ("latest_reports", "signed_off_period_ids", "revisions"):
+def forget_cached_reads() -> None:
+    """Drop what this request (or CLI run) has cached of periods and reports, after changing them."""
+    for cached in ("latest_reports", "signed_off_period_ids", "revisions", "all_periods"):
         g.pop(cached, None)

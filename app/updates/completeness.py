@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.models import RAG, WorkstreamUpdate
-from app.periods.queries import previous_period
+from app.periods.queries import previous_update
 
 TEXT_SECTIONS = {
     "key_activities": "Enter the key activities this period",
@@ -14,9 +14,7 @@ TEXT_SECTIONS = {
 
 def last_agreed_rag(update: WorkstreamUpdate) -> RAG | None:
     """The rating the sponsor agreed for this workstream in the previous period."""
-    from app.periods.queries import updates_by_workstream
-
-    previous = updates_by_workstream(previous_period(update.period)).get(update.workstream_id)
+    previous = previous_update(update)
     return previous.agreed_rag if previous else None
 
 

@@ -12,13 +12,23 @@ from app import workflow
 from app.extensions import db, htmx
 from app.forms import normalise_text
 from app.models import UpdateState, WorkstreamUpdate
-from app.periods.queries import previous_period, updates_by_workstream
+from app.periods.queries import previous_update
 from app.rag import RAG
 from app.updates import bp
 from app.updates.forms import ROW_FORMS, CloseRiskForm, UpdateEditForm
 from app.updates.milestone_ages import milestone_ages
 from app.updates.routes import load_update
-from app.updates.rows import ROW_LISTS, RISKS, add_row, close_risk, edit_row, is_carried, move_row, remove_row, reopen_risk
+from app.updates.rows import (
+    ROW_LISTS,
+    RISKS,
+    add_row,
+    carried_risk_ids,
+    close_risk,
+    edit_row,
+    move_row,
+    remove_row,
+    reopen_risk,
+)
 from app.updates.services import TEXT_FIELDS, draft_fields, milestone_field, save_draft
 
 ROW_KINDS = "any('next-milestones', 'risks')"
@@ -33,7 +43,7 @@ def _editable(update_id: int) -> WorkstreamUpdate:
 
 
 def _last_update(update: WorkstreamUpdate) -> WorkstreamUpdate | None:
-    previous = updates_by_workstream(previous_period(update.period)).get(update.workstream_id)
+    previous = previous_update(update)
     return previous if previous is not None and previous.state is UpdateState.APPROVED else None
 
 
@@ -61,7 +71,7 @@ def _editor(update: WorkstreamUpdate, form, base: dict, status: int = 200, **ext
         or bool(form.rag_change_reason.data),
         "ages": milestone_ages(update),
         "lists": lists,
-        "carried_risks": {r.id for r in update.risks if is_carried(RISKS, update, r)},
+        "carried_risks": carried_risk_ids(update),
         "conflicts": {},
         "field_labels": FIELD_LABELS,
         **extra,
@@ -193,16 +203,16 @@ def rag_change_reason(update_id: int):
 
 def _list_response(update: WorkstreamUpdate, name: str, message: str, status: int = 200, **extra):
     """htmx gets the list again; without JavaScript the editor reloads at the list."""
+    kind = ROW_LISTS[name]
     if htmx:
-        db.session.expire(update)
         response = make_response(
             render_template(
                 "updates/_row_list.html",
                 update=update,
-                kind=ROW_LISTS[name],
-                rows=ROW_LISTS[name].rows(update),
+                kind=kind,
+                rows=kind.rows(update),
                 add_form=extra.pop("add_form", None) or ROW_FORMS[name](formdata=None),
-                carried_risks={r.id for r in update.risks if is_carried(RISKS, update, r)},
+                carried_risks=carried_risk_ids(update) if kind is RISKS else set(),
                 message=message,
                 **extra,
             ),

@@ -489,7 +489,7 @@ def _milestone_review(update: WorkstreamUpdate, previous: WorkstreamUpdate | Non
 def _risk_review(update: WorkstreamUpdate, previous: WorkstreamUpdate | None) -> RiskReview:
     earlier = {r.reference: r for r in previous.risks} if previous else {}
     rows = []
-    for risk in update.risks:
+    for risk in update.risks_in_order:
         before = earlier.get(risk.reference)
         if previous is None:
             change = None

@@ -6,7 +6,9 @@ from app import workflow
 from app.extensions import db, htmx
 from app.forms import attach_errors, form_inputs
 from app.history import history_for_update
-from app.models import WorkstreamUpdate
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.models import RoleAssignment, Workstream, WorkstreamUpdate
 from app.permissions import is_officer, require
 from app.reports.sections import section_for_officer, section_for_reader
 from app.updates import bp
@@ -22,7 +24,22 @@ DONE_MESSAGES = {
 
 
 def load_update(update_id: int) -> WorkstreamUpdate:
-    update = db.session.get(WorkstreamUpdate, update_id) or abort(404)
+    """The update with everything its pages show, in a handful of queries, if the person may see it."""
+    update = db.session.get(
+        WorkstreamUpdate,
+        update_id,
+        options=[
+            joinedload(WorkstreamUpdate.period),
+            joinedload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes),
+            joinedload(WorkstreamUpdate.workstream)
+            .selectinload(Workstream.role_assignments)
+            .joinedload(RoleAssignment.user),
+            joinedload(WorkstreamUpdate.completed_by),
+            joinedload(WorkstreamUpdate.approved_by),
+            selectinload(WorkstreamUpdate.milestones),
+            selectinload(WorkstreamUpdate.risks),
+        ],
+    ) or abort(404)
     require("view_update", update)
     return update
 

@@ -25,9 +25,10 @@ class RowList:
     fields: tuple[str, ...]
 
     def rows(self, update: WorkstreamUpdate) -> list:
-        if self.model is Milestone:
-            return update.milestones_next_period
-        return list(update.risks)
+        return update.milestones_next_period if self.model is Milestone else update.risks_in_order
+
+    def collection(self, update: WorkstreamUpdate) -> list:
+        return update.milestones if self.model is Milestone else update.risks
 
     def new_row(self, update: WorkstreamUpdate, **values):
         if self.model is Milestone:
@@ -69,23 +70,31 @@ def next_reference(kind: RowList, update: WorkstreamUpdate) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:02d}"
 
 
-def is_carried(kind: RowList, update: WorkstreamUpdate, row) -> bool:
-    """Whether the row's reference appears in an earlier period (then it is closed, not removed)."""
+def carried_references(kind: RowList, update: WorkstreamUpdate) -> set[str]:
+    """The references of the update's rows that appear in an earlier period (closed, not removed)."""
     from app.models import ReportingPeriod
 
-    return bool(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(kind.model)
+    references = {row.reference for row in kind.rows(update)}
+    if not references:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(kind.model.reference)
             .join(WorkstreamUpdate, kind.model.update_id == WorkstreamUpdate.id)
             .join(ReportingPeriod, WorkstreamUpdate.period_id == ReportingPeriod.id)
             .where(
                 WorkstreamUpdate.workstream_id == update.workstream_id,
                 ReportingPeriod.start_date < update.period.start_date,
-                kind.model.reference == row.reference,
+                kind.model.reference.in_(references),
             )
+            .distinct()
         )
     )
+
+
+def carried_risk_ids(update: WorkstreamUpdate) -> set[int]:
+    carried = carried_references(RISKS, update)
+    return {risk.id for risk in update.risks if risk.reference in carried}
 
 
 def _record(action: str, row, update: WorkstreamUpdate, user: User, **details) -> None:
@@ -134,12 +143,13 @@ def edit_row(kind: RowList, update: WorkstreamUpdate, user: User, row_id: int, v
 def remove_row(kind: RowList, update: WorkstreamUpdate, user: User, row_id: int) -> None:
     _check(update, user)
     row = find_row(kind, update, row_id)
-    if kind is RISKS and is_carried(kind, update, row):
+    if kind is RISKS and row.reference in carried_references(kind, update):
         raise Conflict(f"{row.reference} was reported in an earlier period: close it with a note instead.")
     _record(f"remove_{kind.label}", row, update, user)
-    db.session.delete(row)
+    # Taking it out of the update's collection deletes the row (delete-orphan) and keeps the list current.
+    kind.collection(update).remove(row)
     db.session.flush()
-    _renumber(kind.rows(update), exclude=row)
+    _renumber(kind.rows(update))
     db.session.commit()
 
 
@@ -156,8 +166,8 @@ def move_row(kind: RowList, update: WorkstreamUpdate, user: User, row_id: int, d
     db.session.commit()
 
 
-def _renumber(rows: list, exclude=None) -> None:
-    for position, row in enumerate((r for r in rows if r is not exclude), start=1):
+def _renumber(rows: list) -> None:
+    for position, row in enumerate(rows, start=1):
         row.position = position
 
 
