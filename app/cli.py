@@ -16,6 +16,7 @@ MIN_PASSWORD_LENGTH = 12
 users_cli = AppGroup("users", help="Create people and grant them roles.")
 demo_cli = AppGroup("demo", help="The demo data from the Sep–Oct 2023 programme report.")
 mail_cli = AppGroup("mail", help="The email outbox.")
+packs_cli = AppGroup("packs", help="Signed-off board packs (PDF and Word).")
 
 ROLE_NAMES = {role.name.lower().replace("_", "-"): role for role in Role}
 
@@ -130,7 +131,16 @@ def send_pending_mail() -> None:
     click.echo(f"Sent {deliver_pending(limit=10_000)} queued message(s).")
 
 
+@packs_cli.command("build")
+def build_packs() -> None:
+    """Build and store the packs of every signed-off revision that has none yet."""
+    from app.reports.exports import build_missing
+
+    click.echo(f"Built {build_missing()} pack file(s).")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(packs_cli)

@@ -27,6 +27,8 @@ class Config:
     # Password hashing: werkzeug's scrypt (memory-hard KDF) unless a test config lowers the cost.
     PASSWORD_HASH_METHOD = "scrypt"
     PRODUCTION = False
+    # Build a signed-off revision's PDF and Word packs in the background right after sign-off.
+    PREBUILD_PACKS = True
 
     @classmethod
     def finalise(cls, app):
@@ -59,6 +61,8 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SECRET_KEY = "test-secret-key"
     MAIL_SERVER = None
+    # Tests build packs where they ask for them, never in a thread that outlives the test's database.
+    PREBUILD_PACKS = False
 
 
 CONFIGS = {

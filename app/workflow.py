@@ -77,6 +77,8 @@ class Transition:
     acts_on_locked: bool = False
     # Whether the roles that may fire it hold the object meanwhile (a return is a way back, not a hold).
     holds: bool = True
+    # Work to start once the transition is committed, given the changed object.
+    after_commit: Callable | None = None
 
 
 # --- Rules the transitions check -------------------------------------------------------------------------
@@ -103,6 +105,12 @@ def _submitter_cannot_approve(update: WorkstreamUpdate, user: User) -> str | Non
     if update.completed_by_id == user.id:
         return "You submitted this update, so someone else must approve it."
     return None
+
+
+def prebuild_after_sign_off(report: ProgrammeReport) -> None:
+    from app.reports.exports import prebuild_after_sign_off as prebuild
+
+    prebuild(report)
 
 
 def _every_update_approved(report: ProgrammeReport, _user: User, _inputs: dict) -> dict[str, str]:
@@ -165,6 +173,7 @@ REPORT_TRANSITIONS = (
         "Sign off and lock the report",
         requires={"cmt_meeting_date": "Enter the date of the CMT meeting that signed the report off"},
         checks=(_every_update_approved, _overview_written),
+        after_commit=prebuild_after_sign_off,
     ),
     Transition(
         "reopen",
@@ -317,6 +326,8 @@ def perform(action: str, target, user: User, version: int | None = None, **input
     db.session.commit()
     forget_cached_reads()
     notifications.deliver_pending()
+    if transition.after_commit is not None:
+        transition.after_commit(changed)
     return changed
 
 

@@ -25,6 +25,7 @@ MODEL_TABLES = {
     "programme_report",
     "audit_event",
     "outbox_message",
+    "report_export",
 }
 
 

@@ -2,7 +2,7 @@
 from app.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from app.models.outbox import OutboxMessage
 from app.models.programme import ReportingPeriod, Workstream, WorkstreamOutcome
-from app.models.reports import ProgrammeReport, ReportState
+from app.models.reports import ProgrammeReport, ReportExport, ReportState
 from app.models.updates import (
     Milestone,
     MilestoneKind,
@@ -25,6 +25,7 @@ __all__ = [
     "PROGRAMME_ROLES",
     "ProgrammeReport",
     "RAG",
+    "ReportExport",
     "ReportState",
     "ReportingPeriod",
     "Risk",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.programme import ReportingPeriod
-from app.models.types import UTCDateTime, enum_column
+from app.models.types import UTCDateTime, enum_column, utcnow
 from app.models.users import User
 
 
@@ -41,7 +41,8 @@ class ProgrammeReport(db.Model):
     signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     signed_off_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     cmt_meeting_date: Mapped[dt.date | None]
-    snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Large (the whole report): loaded only where a page shows the report itself.
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON, deferred=True)
     content_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     version: Mapped[int] = mapped_column(default=1)
 
@@ -55,3 +56,19 @@ class ProgrammeReport(db.Model):
     @property
     def is_locked(self) -> bool:
         return self.state is ReportState.SIGNED_OFF
+
+
+class ReportExport(db.Model):
+    """A signed-off revision's PDF or Word pack, built once and served as stored (the content cannot change)."""
+
+    __tablename__ = "report_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("programme_report.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(sa.String(8))
+    # The fingerprint of the content it was built from: a pack is only served for the content it shows.
+    content_fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("report_id", "format"),)

@@ -4,6 +4,7 @@ from flask_login import login_required
 
 from app.reports import bp
 from app.reports.access import content_of, export_name, readable_report
+from app.reports.exports import pack
 from app.reports.queries import signed_off_revisions
 
 MIME_TYPES = {
@@ -32,16 +33,7 @@ def show(period_id: int, revision: int | None = None):
 @login_required
 def download(period_id: int, extension: str, revision: int | None = None):
     period, report = readable_report(period_id, revision)
-    content = content_of(period, report)
-    draft = not report.is_locked
-    if extension == "pdf":
-        from app.reports.pdf_export import build_pdf
-
-        data = build_pdf(content, draft, report.content_fingerprint)
-    else:
-        from app.reports.docx_export import build_docx
-
-        data = build_docx(content, draft)
+    data = pack(period, report, content_of(period, report), extension)
     return Response(
         data,
         mimetype=MIME_TYPES[extension],
