@@ -160,8 +160,11 @@ def test_heatmap_shows_the_latest_twelve_periods_and_says_so(app, signed_in):
     assert len(columns) == 12
     assert columns[0] == SEP_OCT and columns[-1] == "1 July 2025 – 31 August 2025"
     assert all(len(cells) == 12 for cells in rows.values())
-    assert "This shows the latest 12 periods. The 1 older period is in the list above." in html
-    assert html.count(f">{JUL_AUG}</a>") == 1  # still in the list
+    assert "This shows the latest 12 periods. The 1 older period is in the list of periods." in html
+    # The list pages through the history, twelve periods a page: the oldest is on page 2.
+    assert html.count(f">{JUL_AUG}</a>") == 0
+    older = signed_in(CMT_OTHER).get("/periods?page=2").get_data(as_text=True)
+    assert older.count(f">{JUL_AUG}</a>") == 1
 
 
 def test_workstream_titles_are_escaped_in_the_chart_and_heatmap(app, signed_in, ids):

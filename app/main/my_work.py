@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import (
     ReportingPeriod,
-    ReportState,
     Role,
     RoleAssignment,
     UpdateState,
@@ -19,8 +18,7 @@ from app.models import (
     Workstream,
     WorkstreamUpdate,
 )
-from app.periods.queries import all_periods
-from app.reports.queries import latest_reports
+from app.reports.queries import periods_by_latest_state
 from app.workflow import holder_roles
 
 UPDATE_TASKS = {
@@ -44,9 +42,10 @@ class WorkItem:
 
 
 def work_for(user: User) -> list[WorkItem]:
-    periods = all_periods()
-    reports = latest_reports([p.id for p in periods])
-    open_periods = [p for p in periods if p.id in reports and reports[p.id].state is not ReportState.SIGNED_OFF]
+    # Only the open periods (and, for readers, the latest signed-off ones) are read, however long the history.
+    open_reports = periods_by_latest_state(signed_off=False)
+    open_periods = [period for period, _report in open_reports]
+    reports = {period.id: report for period, report in open_reports}
     items = _update_tasks(user, open_periods)
     if user.has_role(Role.LEAD_DIRECTOR):
         items += [
@@ -73,16 +72,15 @@ def work_for(user: User) -> list[WorkItem]:
             for period in open_periods
         ]
     if user.has_any_role(Role.IIB_MEMBER, Role.VIEWER):
-        signed_off = [p for p in periods if p.id in reports and reports[p.id].state is ReportState.SIGNED_OFF]
         items += [
             WorkItem(
                 "Read the signed-off programme report",
                 period.label,
                 url_for("reports.show", period_id=period.id),
                 period.iib_meeting_date,
-                f"Revision {reports[period.id].revision}",
+                f"Revision {report.revision}",
             )
-            for period in signed_off[:3]
+            for period, report in periods_by_latest_state(signed_off=True, limit=3)
         ]
     return sorted(items, key=lambda item: (item.due or dt.date.max, item.title, item.subject))
 

@@ -33,10 +33,17 @@ def _latest(period: ReportingPeriod) -> ProgrammeReport:
     return latest_report(period) or abort(404)
 
 
+# The list pages through the history a dozen periods at a time (two years of two-month periods).
+PERIODS_PER_PAGE = 12
+
+
 @bp.get("/periods")
 @login_required
 def index():
     periods = [p for p in all_periods() if can(current_user, "view_period", p)]
+    pages = max(1, -(-len(periods) // PERIODS_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    listed = periods[(page - 1) * PERIODS_PER_PAGE : page * PERIODS_PER_PAGE]
     # The heat-map: the latest periods this person may see, oldest first, by every active workstream,
     # with the agreed ratings read in one query whatever the number of periods and workstreams.
     columns = periods[:HEATMAP_PERIODS][::-1]
@@ -48,8 +55,10 @@ def index():
     history = rag_history([w.id for w in workstreams], period_ids={p.id for p in columns}) if columns else {}
     return render_template(
         "periods/index.html",
-        periods=periods,
-        reports=latest_reports([p.id for p in periods]),
+        periods=listed,
+        page=page,
+        pages=pages,
+        reports=latest_reports([p.id for p in listed]),
         heatmap_periods=columns,
         heatmap_workstreams=workstreams,
         ratings={(wid, rated.period_id): rated.rag for wid, rated_periods in history.items() for rated in rated_periods},

@@ -89,3 +89,22 @@ def forget_cached_reads() -> None:
     """Drop what this request (or CLI run) has cached of periods and reports, after changing them."""
     for cached in ("latest_reports", "signed_off_period_ids", "revisions", "all_periods"):
         g.pop(cached, None)
+
+
+def periods_by_latest_state(signed_off: bool, limit: int | None = None) -> list[tuple[ReportingPeriod, ProgrammeReport]]:
+    """Periods, newest first, whose latest revision is (or is not) signed off, with that revision."""
+    newest = (
+        sa.select(ProgrammeReport.period_id, sa.func.max(ProgrammeReport.revision).label("revision"))
+        .group_by(ProgrammeReport.period_id)
+        .subquery()
+    )
+    state = ProgrammeReport.state == ReportState.SIGNED_OFF
+    query = (
+        sa.select(ReportingPeriod, ProgrammeReport)
+        .join(ProgrammeReport, ProgrammeReport.period_id == ReportingPeriod.id)
+        .join(newest, sa.and_(newest.c.period_id == ProgrammeReport.period_id, newest.c.revision == ProgrammeReport.revision))
+        .where(state if signed_off else sa.not_(state))
+        .order_by(ReportingPeriod.start_date.desc())
+        .limit(limit)
+    )
+    return [(period, report) for period, report in db.session.execute(query)]
