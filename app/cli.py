@@ -7,6 +7,7 @@ from flask import Flask
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
+from app import audit
 from app.extensions import db
 from app.models import Role, RoleAssignment, User, Workstream
 from app.models.users import normalise_email
@@ -47,6 +48,8 @@ def create_user(name: str, email: str, password: str) -> None:
     user = User(name=name.strip(), email=email)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    audit.record("create_user", user, actor=None, comment=user.email)
     db.session.commit()
     click.echo(f"Created {user.name} <{user.email}>.")
 
@@ -72,7 +75,16 @@ def grant_role(email: str, role: str, workstream_code: str | None) -> None:
     if held:
         click.echo(f"{user.name} already holds that role.")
         return
-    db.session.add(RoleAssignment(user=user, role=chosen, workstream=workstream))
+    assignment = RoleAssignment(user=user, role=chosen, workstream=workstream)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(
+        "grant_role",
+        assignment,
+        actor=None,
+        workstream_id=workstream.id if workstream else None,
+        comment=f"{user.email}: {chosen.label}",
+    )
     db.session.commit()
     where = f" for {workstream.title}" if workstream else ""
     click.echo(f"{user.name} is now {chosen.label}{where}.")

@@ -12,6 +12,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from app.models import User
+from app.reports.rendering import forget_bodies
 from tests.databases import make_test_databases
 
 DEMO_PASSWORD = "waymark-demo-2023"
@@ -51,6 +52,8 @@ def app(session_app, databases):
     with session_app.app_context():
         db.engine.dispose()
     databases.reset()
+    # Kept report bodies belong to the database they were rendered from.
+    forget_bodies()
     return session_app
 
 

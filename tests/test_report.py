@@ -168,3 +168,30 @@ def test_report_routes_send_a_signed_out_visitor_to_sign_in_and_know_unknown_per
     officer = signed_in(CMT)
     assert officer.get("/periods/999999/report").status_code == 404
     assert officer.get(f"/periods/{ids.periods['sep_oct']}/revisions/9").status_code == 404
+
+
+def test_a_signed_off_report_body_is_rendered_once_and_a_live_one_after_every_change(app, signed_in, ids, monkeypatch):
+    from app.reports import rendering
+
+    renders = []
+    real = rendering.render_template
+    monkeypatch.setattr(rendering, "render_template", lambda *a, **k: renders.append(a[0]) or real(*a, **k))
+    reader = signed_in(IIB)
+    for _ in range(3):
+        assert reader.get(f"/periods/{ids.periods['sep_oct']}/report").status_code == 200
+    assert len(renders) == 1
+
+    officer = signed_in(PM)
+    live = f"/periods/{ids.periods['nov_dec']}/report"
+    officer.get(live)
+    officer.get(live)
+    assert len(renders) == 2
+    token = re.search(r'name="csrf-token" content="([^"]+)"', officer.get("/").get_data(as_text=True)).group(1)
+    update_id = ids.update("GOV", "nov_dec")
+    html = officer.get(f"/updates/{update_id}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
+    saved = officer.post(f"/updates/{update_id}/edit",
+                         data={"csrf_token": token, "version": version, "key_activities": "Freshly saved activities."})
+    assert saved.status_code == 302
+    assert "Freshly saved activities." in officer.get(live).get_data(as_text=True)
+    assert len(renders) == 3

@@ -6,6 +6,7 @@ from app.reports import bp
 from app.reports.access import content_of, export_name, readable_report
 from app.reports.exports import pack
 from app.reports.queries import signed_off_revisions
+from app.reports.rendering import report_body
 
 MIME_TYPES = {
     "pdf": "application/pdf",
@@ -22,7 +23,7 @@ def show(period_id: int, revision: int | None = None):
         "reports/show.html",
         period=period,
         report=report,
-        content=content_of(period, report),
+        body=report_body(period, report, lambda: content_of(period, report)),
         draft=not report.is_locked,
         revisions=signed_off_revisions(period),
     )
