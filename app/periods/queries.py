@@ -18,6 +18,11 @@ def all_periods() -> list[ReportingPeriod]:
     return g.all_periods
 
 
+def find_period(period_id: int) -> ReportingPeriod | None:
+    """A period by id, from the request's list (pages that show one period usually need its neighbours too)."""
+    return next((p for p in all_periods() if p.id == period_id), None)
+
+
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
     return next((p for p in all_periods() if p.end_date < period.start_date), None)
 

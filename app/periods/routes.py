@@ -13,7 +13,7 @@ from app.models import ProgrammeReport, ReportingPeriod, Workstream
 from app.periods import bp
 from app.periods.forms import OverviewForm, ReopenForm, SignOffForm
 from app.periods.overview import live_rows, signed_off_rows
-from app.periods.queries import active_workstreams, all_periods
+from app.periods.queries import active_workstreams, all_periods, find_period
 from app.permissions import can, is_officer, require
 from app.reports.queries import latest_report, latest_reports, signed_off_revisions
 from app.reports.services import save_overview
@@ -24,7 +24,7 @@ HEATMAP_PERIODS = 12
 
 
 def _load(period_id: int) -> ReportingPeriod:
-    period = db.session.get(ReportingPeriod, period_id) or abort(404)
+    period = find_period(period_id) or abort(404)
     require("view_period", period)
     return period
 

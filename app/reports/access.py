@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import ProgrammeReport, ReportingPeriod, ReportState
+from app.periods.queries import find_period
 from app.permissions import is_officer, require
 from app.reports.content import report_content
 from app.reports.queries import latest_report, signed_off_revisions
@@ -17,7 +18,7 @@ def readable_report(period_id: int, revision: int | None = None) -> tuple[Report
 
     Officers read any revision, including the one being prepared; IIB members and committee viewers read
     signed-off revisions only, and are refused anything else."""
-    period = db.session.get(ReportingPeriod, period_id) or abort(404)
+    period = find_period(period_id) or abort(404)
     require("view_period", period)
     if revision is None:
         report = latest_report(period) if is_officer(current_user) else (signed_off_revisions(period) or [None])[-1]

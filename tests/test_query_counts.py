@@ -1,0 +1,61 @@
+"""SQL statements per request stay few and do not grow with the programme: the same count for 3 workstreams
+over 3 periods as for 8 over 6. (Counts only; the benchmark measures time.)"""
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+from bench.generate import Scale, generate
+from bench.run import BenchConfig, StatementCounter, _open_updates, _person_with, csrf, signed_in
+
+BUDGET = 15
+
+
+def programme(databases, scale):
+    app = create_app(BenchConfig, SQLALCHEMY_DATABASE_URI=databases.fresh_url())
+    with app.app_context():
+        upgrade()
+        ids = generate(scale)
+        ids["draft"], ids["submitted"] = _open_updates(ids["open_period_id"])
+        db.session.remove()
+    return app, ids
+
+
+def counts(app, ids):
+    with app.app_context():
+        counter = StatementCounter(db.engine)
+    pm = signed_in(app, _person_with(app, ids["draft"], "PROJECT_MANAGER"))
+    sponsor = signed_in(app, _person_with(app, ids["submitted"], "SPONSOR"))
+    cmt = signed_in(app, ids["emails"]["CMT_MEMBER"][0])
+    reader = signed_in(app, ids["emails"]["IIB_MEMBER"][0])
+    htmx = {"HX-Request": "true", "X-CSRFToken": csrf(pm.get("/").get_data(as_text=True))}
+    pages = {
+        "my work (project manager)": (pm, "/"),
+        "my work (CMT)": (cmt, "/"),
+        "my work (IIB)": (reader, "/"),
+        "periods list": (cmt, "/periods"),
+        "period overview": (cmt, f"/periods/{ids['open_period_id']}"),
+        "workstream page": (cmt, f"/workstreams/{ids['workstream_ids'][0]}"),
+        "update page": (pm, f"/updates/{ids['draft']}"),
+        "draft editor": (pm, f"/updates/{ids['draft']}/edit"),
+        "risks fragment": (pm, f"/updates/{ids['draft']}/risks"),
+        "review": (sponsor, f"/updates/{ids['submitted']}/review"),
+        "report (signed off)": (reader, f"/periods/{ids['signed_off_period_id']}/report"),
+        "report (being prepared)": (cmt, f"/periods/{ids['open_period_id']}/report"),
+    }
+    result = {}
+    for name, (client, path) in pages.items():
+        counter.count = 0
+        response = client.get(path, headers=htmx if "fragment" in name else {})
+        assert response.status_code == 200, name
+        result[name] = counter.count
+    with app.app_context():
+        db.engine.dispose()
+    return result
+
+
+def test_statements_per_page_are_few_and_the_same_at_any_scale(databases):
+    small = counts(*programme(databases, Scale(workstreams=3, periods=3, users=40)))
+    large = counts(*programme(databases, Scale(workstreams=8, periods=6, users=60)))
+    assert large == small
+    over = {name: count for name, count in large.items() if count > BUDGET}
+    assert not over, f"more than {BUDGET} statements: {over}"
