@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import config_from_environment
 from app.extensions import csrf, db, htmx, login_manager, mail, migrate
@@ -37,6 +38,10 @@ def create_app(config_class=None, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     config_class.finalise(app)
+    if app.config["PROXIES"]:
+        # Behind N reverse proxies: take the client address, scheme and host from their X-Forwarded headers.
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -63,11 +68,12 @@ def create_app(config_class=None, **overrides) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine)
 
-    from app import templating
+    from app import security, templating
     from app.cli import register_cli
     from app.errors import register_error_handlers
 
     templating.register(app)
+    security.register(app)
     register_error_handlers(app)
     register_cli(app)
     blueprints = {importlib.import_module(f"app.{module}").bp: None for module in ROUTE_MODULES}

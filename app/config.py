@@ -27,6 +27,8 @@ class Config:
     # Password hashing: werkzeug's scrypt (memory-hard KDF) unless a test config lowers the cost.
     PASSWORD_HASH_METHOD = "scrypt"
     PRODUCTION = False
+    # How many reverse proxies stand in front of the app (their X-Forwarded-* headers are then trusted).
+    PROXIES = int(os.environ.get("WAYMARK_PROXIES", "0"))
     # Build a signed-off revision's PDF and Word packs in the background right after sign-off.
     PREBUILD_PACKS = True
 

@@ -2,6 +2,8 @@
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
+from app.extensions import db
+
 ERROR_PAGES = {
     400: ("Sorry, there is a problem with your request", "errors/400.html"),
     403: ("You do not have access to this page", "errors/403.html"),
@@ -23,6 +25,9 @@ def register_error_handlers(app: Flask) -> None:
 
 def _handler(code, title, template):
     def handle(error):
+        if code >= 500:
+            # Whatever failed, the page must not reuse a session left mid-transaction.
+            db.session.rollback()
         # Show a route's own explanation (abort(403, "...")), not werkzeug's stock sentence.
         description = getattr(error, "description", "")
         if description == getattr(type(error), "description", None):

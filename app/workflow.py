@@ -14,6 +14,8 @@ import dataclasses
 import datetime as dt
 from typing import Callable
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from app import audit
 from app.extensions import db
 from app.models import (
@@ -311,8 +313,13 @@ def perform(action: str, target, user: User, version: int | None = None, **input
     if errors:
         raise InvalidInput("Check the information you gave.", errors)
     from_state = target.state
-    changed = APPLY[action](target, user, **inputs)
-    db.session.flush()
+    try:
+        changed = APPLY[action](target, user, **inputs)
+        db.session.flush()
+    except StaleDataError:
+        # Someone changed it between our check and our write.
+        db.session.rollback()
+        raise Conflict("It changed while you were looking at it. Reload the page to see the latest version.") from None
     audit.record(
         action,
         changed,

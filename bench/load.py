@@ -16,10 +16,13 @@ form as the page gives it with key activities changed (a unique marker per user 
 report, the period's page, the workstream's page and, now and then, the review page, thinking 0.2–1 s between
 steps. Saves racing on the same draft must answer 409 with both texts, never lose text and never fail.
 
-After the run it checks, against the database, that every text a user was told was saved (302) is the stored
-text or was replaced by a later save whose author had seen it (its base), and that the audit trail holds one
-"edit" event naming key_activities per such save. Goals: no responses >= 500, no connection errors, no
-unexpected statuses, the checks above, and p95 <= 300 ms over all requests. Exits 1 when one fails.
+After the timed run, --race-pairs pairs of saves of one draft by two people are sent at the same moment
+(the timed run collides only now and then): each pair must answer 302 and 409. Then it checks, against the
+database, that every text a user was told was saved (302) is the stored text or was replaced by a later save
+whose author had seen it (its base), and that the audit trail holds one "edit" event naming key_activities
+per such save. Goals: no responses >= 500, no connection errors, no
+unexpected statuses, the checks above, and p95 <= 300 ms over all requests of the timed run. Exits 1 when
+one fails.
 
 Gunicorn settings come from app/gunicorn_config.py; GUNICORN_CMD_ARGS (e.g. "--worker-class gthread
 --threads 4") is passed through for experiments. Traffic goes to 127.0.0.1 only; gunicorn is stopped and the
@@ -284,12 +287,14 @@ class Gunicorn:
                 self.process.wait()
         self.log_file.close()
 
-    def errors(self, limit: int = 30) -> str:
-        """The log's error lines and the exceptions they report, without the tracebacks in between."""
-        wanted = re.compile(r"\[ERROR\]|ERROR in app|^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*:")
+    def errors(self) -> str:
+        """The exceptions the log reports, each with how many times, without their tracebacks."""
+        exception = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*:")
         with contextlib.suppress(OSError):
-            lines = [line for line in self.log_path.read_text(errors="replace").splitlines() if wanted.search(line)]
-            return "\n".join(line[:300] for line in lines[:limit])
+            found = Counter(
+                line[:200] for line in self.log_path.read_text(errors="replace").splitlines() if exception.search(line)
+            )
+            return "\n".join(f"{count:>5} x {line}" for line, count in found.most_common())
         return ""
 
     def log_tail(self, lines: int = 40) -> str:
@@ -418,16 +423,18 @@ class Save:
 class Results:
     samples: list[Sample] = field(default_factory=list)
     saves: list[Save] = field(default_factory=list)
-    failures: Counter = field(default_factory=Counter)
+    failures: Counter = field(default_factory=Counter)  # connection errors and timeouts, by kind
+    problems: Counter = field(default_factory=Counter)  # anything else a person would notice
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Budget:
     """The bounds: no request starts after the deadline or once `limit` requests have been sent."""
 
-    def __init__(self, seconds: float, limit: int):
+    def __init__(self, seconds: float, limit: int, pause: tuple[float, float] = (0.2, 1.0)):
         self.deadline = time.monotonic() + seconds
         self.limit = limit
+        self.pause = pause
         self.used = 0
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -443,7 +450,7 @@ class Budget:
             return True
 
     def think(self, rng: random.Random) -> bool:
-        pause = rng.uniform(0.2, 1.0)
+        pause = rng.uniform(*self.pause)
         return not self.stop.wait(min(pause, max(self.deadline - time.monotonic(), 0)))
 
 
@@ -600,6 +607,10 @@ class User:
         with self.results.lock:
             self.results.failures[f"{endpoint}: {type(error).__name__}"] += 1
 
+    def _problem(self, what: str) -> None:
+        with self.results.lock:
+            self.results.problems[what] += 1
+
     def _keep_cookies(self, headers: list[str]) -> None:
         for header in headers:
             cookie = http.cookies.SimpleCookie()
@@ -630,6 +641,7 @@ class User:
                 if not self.budget.think(self.rng):
                     return
             else:
+                self._problem(f"{self.email} could not sign in")
                 return
             editable = self.plan.editable.get(self.email, [])
             viewable = self.plan.viewable[self.email]
@@ -644,6 +656,8 @@ class User:
                 self.journey(target, edit=bool(editable))
         except Stop:
             return
+        except Exception as error:  # noqa: BLE001 - one simulated person failing must not stop the others
+            self._problem(f"a simulated user stopped: {type(error).__name__}: {error}")
         finally:
             if self.connection is not None:
                 self.connection.close()
@@ -656,6 +670,8 @@ class User:
         status, _h, page = self.request("GET", "/sign-in")
         match = CSRF_META.search(page) if status == 200 else None
         if match is None:
+            if status == 200:
+                self._problem("the sign-in page has no csrf-token meta tag")
             return False
         self.pause()
         form = [("email", self.email), ("password", PASSWORD), ("csrf_token", html.unescape(match.group(1)))]
@@ -685,18 +701,27 @@ class User:
             self.pause()
 
     def edit_and_save(self, target: Target) -> None:
+        prepared = self.open_editor(target)
+        if prepared is None:
+            self.pause()
+            return
+        self.pause()  # typing
+        status, headers = self.save(*prepared)
+        if status == 302:
+            self.follow(status, headers)  # back to the update, with "Draft saved"
+        self.pause()
+
+    def open_editor(self, target: Target):
+        """GET the draft editor; the form to post, as the page gives it, with key activities changed."""
         editor = f"/updates/{target.update_id}/edit"
         status, _h, page = self.request("GET", editor)
         if status != 200:
-            self.pause()
-            return
+            return None
         pairs = form_pairs(page, "draft-form")
         names = [name for name, _value in pairs]
         if "key_activities" not in names or "version" not in names or "base::key_activities" not in names:
-            with self.results.lock:
-                self.results.failures["GET /updates/<id>/edit: the draft form is missing fields"] += 1
-            self.pause()
-            return
+            self._problem("the draft editor's form is missing key_activities, version or base::key_activities")
+            return None
         self.saves += 1
         marker = f"{MARKER} user {self.number} save {self.saves} ({self.run})"
         base = text = ""
@@ -709,17 +734,63 @@ class User:
             elif name == "base::key_activities":
                 base = normalise(value)
             changed.append((name, value))
-        self.pause()  # typing
-        status, headers, page = self.request("POST", editor, changed)
-        save = Save(target.update_id, base, text, status)
+        return target.update_id, changed, base, text, marker
+
+    def save(self, update_id: int, form: list, base: str, text: str, marker: str) -> tuple[int, dict]:
+        status, headers, page = self.request("POST", f"/updates/{update_id}/edit", form)
+        save = Save(update_id, base, text, status)
         if status == 409:
             # The conflict page shows both texts: theirs as saved, and the person's own in the box.
             save.marker_in_conflict = marker in html.unescape(page)
         with self.results.lock:
             self.results.saves.append(save)
-        if status == 302:
-            self.follow(status, headers)  # back to the update, with "Draft saved"
-        self.pause()
+        return status, headers
+
+
+def simultaneous_saves(port: int, plan: Plan, run: str, pairs: int) -> tuple[dict, list[Save]]:
+    """Two people open the same draft, change the same field and press Save at the same moment, `pairs`
+    times: the first save must answer 302 and the second 409 with both texts, whichever order the database
+    sees them in. (In the timed run such collisions happen only now and then.)"""
+    owners = defaultdict(list)
+    for email in EDITORS:
+        for target in plan.editable.get(email, []):
+            owners[target.update_id].append((email, target))
+    update_id, editors = max(owners.items(), key=lambda item: len(item[1]))
+    if len(editors) < 2:
+        raise SystemExit("No draft has two editors to race")
+    budget = Budget(REQUEST_TIMEOUT_S * 4 + pairs * 2, pairs * 6 + 10, pause=(0, 0))
+    results = Results()
+    people = [User(1000 + n, email, port, plan, budget, results, run) for n, (email, _t) in enumerate(editors[:2])]
+    target = editors[0][1]
+    outcomes = Counter()
+    try:
+        if not all(person.sign_in() for person in people):
+            return {"update_id": update_id, "pairs": 0, "outcomes": {}, "error": "sign-in failed"}, []
+        for _pair in range(pairs):
+            prepared = [person.open_editor(target) for person in people]
+            if None in prepared:
+                outcomes["editor did not open"] += 1
+                continue
+            barrier, statuses = threading.Barrier(2), {}
+
+            def press_save(person, form):
+                barrier.wait()
+                statuses[person.number] = person.save(*form)[0]
+
+            threads = [threading.Thread(target=press_save, args=pair) for pair in zip(people, prepared)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(REQUEST_TIMEOUT_S + 5)
+            outcomes[" + ".join(str(status) for status in sorted(statuses.values()))] += 1
+    except Stop:
+        pass
+    finally:
+        for person in people:
+            if person.connection is not None:
+                person.connection.close()
+    return {"update_id": update_id, "accounts": [e for e, _t in editors[:2]], "pairs": sum(outcomes.values()),
+            "outcomes": dict(outcomes)}, results.saves
 
 
 # --- Figures ------------------------------------------------------------------------------------------------
@@ -747,12 +818,14 @@ def latency_summary(values: list[float]) -> dict:
 ACCESS_LINE = re.compile(r'"(GET|POST|HEAD|PUT|DELETE) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+)ms')
 
 
-def server_times(log_path: Path, duration: float, workers: int) -> dict:
+def server_times(log_path: Path, duration: float, workers: int, upto: int | None = None) -> dict:
     """Time spent in the workers per endpoint, from gunicorn's access log (%(M)s ms). Client latency minus
     this is time waiting for a free worker (the listen queue) and on the wire."""
     by_endpoint = defaultdict(list)
     with contextlib.suppress(OSError):
-        for line in log_path.read_text(errors="replace").splitlines():
+        with open(log_path, "rb") as log_file:
+            text = log_file.read(upto if upto is not None else -1).decode("utf-8", "replace")
+        for line in text.splitlines():
             match = ACCESS_LINE.search(line)
             if match and match.group(2) != "/healthz":
                 by_endpoint[f"{match.group(1)} {ID.sub('/<id>', match.group(2))}"].append(float(match.group(4)))
@@ -764,6 +837,46 @@ def server_times(log_path: Path, duration: float, workers: int) -> dict:
         "worker_busy_s": round(busy, 1),
         "worker_utilisation": round(busy / (workers * duration), 3) if duration else 0.0,
     }
+
+
+def chain_problems(update_id: int, initial: str, stored: str, saves: list[Save]) -> list[str]:
+    """Every save answered 302 changed key_activities, so the saved texts of one draft must form a single
+    chain from the demo's text: each save based on (having seen) the one before, the last one stored. Two
+    saves answered 302 from the same base means one overwrote the other unseen."""
+    followers, maybe = defaultdict(list), defaultdict(list)
+    for save in saves:
+        if save.update_id != update_id:
+            continue
+        if save.status == 302:
+            followers[save.base].append(save.text)
+        elif save.status == 0 or save.status >= 500:
+            maybe[save.base].append(save.text)  # no answer: it may have committed after all
+    problems = []
+    mine = sum(len(v) for v in followers.values())
+    current, walked, seen = initial, 0, set()
+    while current not in seen:
+        seen.add(current)
+        if followers.get(current):
+            if len(followers[current]) > 1:
+                problems.append(
+                    f"update {update_id}: {len(followers[current])} saves answered 302 were based on the same "
+                    "text, so all but one were overwritten unseen"
+                )
+            current = followers[current][-1]
+            walked += 1
+        elif current != stored:
+            # A save with no answer counts only if the chain goes on from it.
+            hops = [text for text in maybe.get(current, []) if text == stored or followers.get(text)]
+            if not hops:
+                break
+            current = hops[-1]
+        else:
+            break
+    if walked != mine:
+        problems.append(f"update {update_id}: {mine - walked} of {mine} saved texts are not in the chain of saves")
+    if current != stored:
+        problems.append(f"update {update_id}: the stored text is not the last saved text")
+    return problems
 
 
 def verify(database_url: str, plan: Plan, saves: list[Save]) -> dict:
@@ -794,35 +907,7 @@ def verify(database_url: str, plan: Plan, saves: list[Save]) -> dict:
     unknown = [s for s in saves if s.status == 0 or s.status >= 500]
     problems = []
     for update_id, initial in plan.initial_text.items():
-        followers = defaultdict(list)
-        for save in saved:
-            if save.update_id == update_id:
-                followers[save.base].append(save.text)
-        maybe = defaultdict(list)
-        for save in unknown:
-            if save.update_id == update_id:
-                maybe[save.base].append(save.text)
-        mine = sum(len(v) for v in followers.values())
-        current, walked, seen = initial, 0, set()
-        while current not in seen:
-            seen.add(current)
-            if followers.get(current):
-                nexts = followers[current]
-                if len(nexts) > 1:
-                    problems.append(
-                        f"update {update_id}: {len(nexts)} saves answered 302 were based on the same text, "
-                        "so all but one were overwritten unseen"
-                    )
-                current = nexts[-1]
-                walked += 1
-            elif maybe.get(current):
-                current = maybe[current][-1]  # a save whose answer never arrived, committed after all
-            else:
-                break
-        if walked != mine:
-            problems.append(f"update {update_id}: {mine - walked} of {mine} saved texts are not in the chain of saves")
-        if current != stored[update_id]:
-            problems.append(f"update {update_id}: the stored text is not the last saved text")
+        problems += chain_problems(update_id, initial, stored[update_id], saves)
     conflicts = [s for s in saves if s.status == 409]
     missing_marker = sum(1 for s in conflicts if not s.marker_in_conflict)
     if missing_marker:
@@ -858,8 +943,20 @@ def summarise(results: Results, duration: float) -> dict:
         for status, count in counter.items():
             if status and status < 500 and status not in allowed:
                 unexpected[f"{name} {status}"] += count
+    # Latency by 5-second window of the run: shows a ramp-up queue, stalls, or a steady state.
+    timeline = []
+    if results.samples:
+        t0 = min(sample.started for sample in results.samples)
+        windows = defaultdict(list)
+        for sample in results.samples:
+            windows[int((sample.started - t0) // 5)].append(sample.ms)
+        for index in sorted(windows):
+            summary = latency_summary(windows[index])
+            timeline.append({"from_s": index * 5, "requests": summary["count"], "p50_ms": summary["p50_ms"],
+                             "p95_ms": summary["p95_ms"], "max_ms": summary["max_ms"]})
     saves = results.saves
     return {
+        "timeline": timeline,
         "duration_s": round(duration, 1),
         "requests": len(results.samples),
         "requests_per_s": round(len(results.samples) / duration, 1) if duration else 0.0,
@@ -871,6 +968,7 @@ def summarise(results: Results, duration: float) -> dict:
             "connection_errors": overall_statuses.get(0, 0),
             "unexpected_statuses": dict(unexpected),
             "connection_error_kinds": dict(results.failures),
+            "client_problems": dict(results.problems),
         },
         "saves": {
             "attempted": len(saves),
@@ -899,6 +997,7 @@ def print_report(figures: dict) -> None:
               f"{row['max_ms']:>7.0f}  {worker:>17}  {statuses}")
     print("(milliseconds; 'in worker' is the time gunicorn's access log gives the request inside a worker)")
     print()
+    print("p95 by 5 s of the run (ms): " + " ".join(f"{w['p95_ms']:.0f}" for w in figures["timeline"]))
     saves = figures["saves"]
     print(f"Saves: {saves['attempted']} attempted, {saves['saved_302']} saved (302), {saves['conflicts_409']} conflicts "
           f"(409), other: {saves['other'] or 'none'}")
@@ -907,19 +1006,21 @@ def print_report(figures: dict) -> None:
           f"unexpected statuses: {errors['unexpected_statuses'] or 'none'}")
     if errors["connection_error_kinds"]:
         print(f"  connection errors: {errors['connection_error_kinds']}")
+    if errors["client_problems"]:
+        print(f"  other problems: {errors['client_problems']}")
     check = figures["verification"]
     print(f"Audit: {check['audit_edit_events_key_activities']} 'edit' events naming key_activities for "
-          f"{check['saves_302']} saves answered 302")
+          f"{check['saves_302']} saves answered 302 (the timed run's and the simultaneous saves')")
     if "server" in figures:
         print(f"Workers busy {figures['server']['worker_busy_s']} s of {figures['workers']} x {figures['duration_s']} s "
-              f"({figures['server']['worker_utilisation']:.0%})")
+              f"({figures['server']['worker_utilisation']:.0%}; over 100% means threads overlapping)")
     if "cpu" in figures:
         cpu = figures["cpu"]
-        if cpu["other"]["cores"] > 0.25:
-            print(f"Note: other processes used {cpu['other']['cores']} cores during the run; latency is pessimistic.")
         parts = ", ".join(f"{k} {v['cores']}" for k, v in cpu.items() if k not in ("machine", "worker_rss_mb"))
         print(f"CPU during the run, in cores: {parts}; machine {cpu['machine']['busy_fraction']:.0%} busy "
               f"of {cpu['machine']['cores']} cores; worker memory (RSS) {cpu['worker_rss_mb']} MB at the end")
+        if cpu["other"]["cores"] > 0.25:
+            print(f"Note: other processes used {cpu['other']['cores']} cores during the run, so latency is pessimistic.")
     print()
     for goal in figures["goals"]:
         print(f"{'PASS' if goal['ok'] else 'FAIL'} {goal['name']}: {goal['detail']}")
@@ -978,6 +1079,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-requests", type=int, help="stop after this many requests (default users x seconds x 3)")
+    parser.add_argument("--race-pairs", type=int, default=20,
+                        help="after the timed run, pairs of saves of one draft sent at the same moment (0: none)")
     parser.add_argument("--out", help="write the figures as JSON here")
     parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL, help="the local server and its maintenance database")
     args = parser.parse_args(argv)
@@ -985,7 +1088,9 @@ def main(argv=None) -> int:
         parser.error("--users and --seconds must be positive")
     args.max_requests = args.max_requests or int(args.users * args.seconds * 3)
 
-    # SIGTERM ends the run like Ctrl+C does, through the finally blocks below.
+    # Ctrl+C (even when started where SIGINT is ignored, e.g. in the background) and SIGTERM end the run
+    # through the finally blocks below.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     run = uuid.uuid4().hex[:8]
     secret_key = secrets.token_urlsafe(48)
@@ -1024,6 +1129,11 @@ def main(argv=None) -> int:
         cpu = CpuMeter(gunicorn)
         results, duration = run_load(port, plan, args, run, cpu)
         cpu_figures = cpu.stop()
+        log_size = gunicorn.log_path.stat().st_size
+        race, race_saves = {"pairs": 0, "outcomes": {}}, []
+        if args.race_pairs > 0:
+            log(f"{args.race_pairs} pairs of simultaneous saves of one draft")
+            race, race_saves = simultaneous_saves(port, plan, run, args.race_pairs)
         gunicorn.stop()
         figures = {
             "users": args.users,
@@ -1031,20 +1141,29 @@ def main(argv=None) -> int:
             "workers": args.workers,
             "worker_settings": os.environ.get("GUNICORN_CMD_ARGS") or "app/gunicorn_config.py (sync)",
             **summarise(results, duration),
-            "server": server_times(gunicorn.log_path, duration, args.workers),
+            "server": server_times(gunicorn.log_path, duration, args.workers, upto=log_size),
+            "simultaneous_saves": race,
             "cpu": cpu_figures,
         }
         figures["cpu"]["machine"]["busy_fraction_before_start"] = round(idle_busy, 3)
-        figures["verification"] = verify(database.url_string, plan, results.saves)
+        figures["verification"] = verify(database.url_string, plan, results.saves + race_saves)
         errors = figures["errors"]
-        error_count = errors["server_errors_5xx"] + errors["connection_errors"] + sum(errors["unexpected_statuses"].values())
+        error_count = (
+            errors["server_errors_5xx"] + errors["connection_errors"] + sum(errors["unexpected_statuses"].values())
+            + sum(errors["client_problems"].values())
+        )
         problems = figures["verification"]["problems"]
         figures["goals"] = [
             {"name": "errors", "ok": error_count == 0,
              "detail": f"{errors['server_errors_5xx']} >= 500, {errors['connection_errors']} connection errors, "
-                       f"{sum(errors['unexpected_statuses'].values())} unexpected statuses (goal: 0)"},
+                       f"{sum(errors['unexpected_statuses'].values())} unexpected statuses, "
+                       f"{sum(errors['client_problems'].values())} other problems (goal: 0)"},
             {"name": "no lost text", "ok": not problems, "detail": "; ".join(problems) or
              f"all {figures['verification']['saves_302']} saved texts accounted for, audit trail matches"},
+            {"name": "simultaneous saves", "ok": race["outcomes"] == ({"302 + 409": args.race_pairs} if args.race_pairs else {}),
+             "detail": (f"{race['pairs']} pairs of saves of update {race.get('update_id')} at the same moment: "
+                        + ", ".join(f"{k}: {v}" for k, v in race["outcomes"].items())
+                        + " (goal: every pair 302 + 409)") if args.race_pairs else "not run (--race-pairs 0)"},
             {"name": "p95 latency", "ok": figures["overall"]["p95_ms"] <= P95_GOAL_MS,
              "detail": f"{figures['overall']['p95_ms']:.0f} ms over all requests (goal: <= {P95_GOAL_MS} ms)"},
             {"name": "saves exercised", "ok": figures["saves"]["saved_302"] > 0,
@@ -1052,8 +1171,11 @@ def main(argv=None) -> int:
         ]
         figures["pass"] = all(goal["ok"] for goal in figures["goals"])
         print_report(figures)
-        if errors["server_errors_5xx"]:
-            print("\nErrors in the gunicorn log:\n" + gunicorn.errors())
+        if errors["server_errors_5xx"] or any(
+            part.startswith("5") for key in race["outcomes"] for part in key.split(" + ")
+        ):
+            print("\nExceptions in the gunicorn log (Flask and gunicorn both log the first of each failed request):\n"
+                  + gunicorn.errors())
         if not figures["pass"]:
             keep_log = True
             log(f"gunicorn's log is kept in {gunicorn.log_path}")

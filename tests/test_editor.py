@@ -20,6 +20,7 @@ from app.models import (
     MilestoneStatus,
     Risk,
     UpdateState,
+    User,
     Workstream,
     WorkstreamOutcome,
     WorkstreamUpdate,
@@ -1240,3 +1241,28 @@ def test_a_browser_changing_the_outcomes_after_someone_elses_save_of_another_fie
                           data=as_a_browser_sends_it(changed(heidis_form, {"outcomes": outcomes})))
     assert response.status_code == 302
     assert stored(app, update_id)["outcomes"].endswith("A new outcome")
+
+
+def test_a_save_that_races_another_is_merged_not_an_error(app, monkeypatch):
+    """Two saves read the same version; the one that writes second must not fail (it merges or conflicts)."""
+    from app.updates import services
+    from app.updates.services import save_draft
+
+    ids = demo_ids(app)
+    update_id = ids.update("PRC", "nov_dec")
+    with app.test_request_context():
+        update = db.session.get(WorkstreamUpdate, update_id)
+        louisa = db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
+        base, version = draft_fields(update), update.version
+        db.session.commit()  # this request has read the draft and holds no transaction
+        # Someone else saves after this request read the draft...
+        with sa.orm.Session(db.engine) as other:
+            theirs = other.get(WorkstreamUpdate, update_id)
+            theirs.engagement = "Their engagement, saved first."
+            other.commit()
+        # ...and this request writes without re-reading (as on SQLite, which takes no row lock).
+        monkeypatch.setattr(services, "lock_fresh", lambda update: None)
+        result = save_draft(update, louisa, version, base, {**base, "key_activities": "My activities."})
+        assert result.conflicts == {}
+        stored = db.session.get(WorkstreamUpdate, update_id)
+        assert (stored.key_activities, stored.engagement) == ("My activities.", "Their engagement, saved first.")

@@ -3,6 +3,7 @@ and reopening."""
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from app import workflow
@@ -104,10 +105,15 @@ def overview(period_id: int):
         if form.version.data != report.version:
             conflict = "Someone else saved the overview after you opened it."
         else:
-            save_overview(report, current_user, form.overview.data)
-            db.session.commit()
-            flash("Overview saved", "success")
-            return redirect(url_for("periods.show", period_id=period.id))
+            try:
+                save_overview(report, current_user, form.overview.data)
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                conflict = "Someone else saved the overview after you opened it."
+            else:
+                flash("Overview saved", "success")
+                return redirect(url_for("periods.show", period_id=period.id))
     status = 200 if request.method == "GET" else (409 if conflict else 422)
     return render_template("periods/overview.html", period=period, report=report, form=form, conflict=conflict), status
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import sqlalchemy as sa
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.extensions import db
 from app.models import RAG, MilestoneStatus, User, Workstream, WorkstreamOutcome, WorkstreamUpdate
 from app.updates.merge import Merge, three_way
-from app.workflow import edit_refusal
+from app.workflow import Conflict, edit_refusal
 
 TEXT_FIELDS = ("key_activities", "engagement", "concerns", "rag_rationale", "rag_change_reason")
 WORKSTREAM_FIELDS = ("forecast_completion_date", "workstream_description", "outcomes")
@@ -87,6 +89,31 @@ def save_draft(
     refused = edit_refusal(update, user)
     if refused is not None:
         raise refused
+    for attempt in range(3):
+        lock_fresh(update)
+        try:
+            return _save(update, user, version, base, mine)
+        except StaleDataError:
+            # Someone saved between our read and our write (SQLite takes no row lock): merge with theirs.
+            db.session.rollback()
+    raise Conflict("The draft is being saved by several people at once. Try again.")
+
+
+def lock_fresh(update: WorkstreamUpdate) -> None:
+    """Lock the update's row until commit (PostgreSQL) and read it, its milestones and its workstream afresh,
+    so a save compares against what is stored now, not what this request read earlier."""
+    db.session.execute(
+        sa.select(WorkstreamUpdate.id).where(WorkstreamUpdate.id == update.id).with_for_update()
+    )
+    for milestone in update.milestones:
+        db.session.expire(milestone)
+    for outcome in update.workstream.outcomes:
+        db.session.expire(outcome)
+    db.session.expire(update.workstream)
+    db.session.expire(update)
+
+
+def _save(update, user, version, base, mine) -> SaveResult:
     stored = draft_fields(update)
     merge = None
     values = {**stored, **{k: v.strip() for k, v in mine.items() if k in stored}}
