@@ -11,12 +11,13 @@ import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.extensions import db
-from app.models import RAG, MilestoneStatus, User, Workstream, WorkstreamOutcome, WorkstreamUpdate
+from app.models import RAG, Milestone, MilestoneStatus, User, Workstream, WorkstreamOutcome, WorkstreamUpdate
 from app.updates.merge import Merge, three_way
 from app.workflow import Conflict, edit_refusal
 
@@ -102,15 +103,17 @@ def save_draft(
 def lock_fresh(update: WorkstreamUpdate) -> None:
     """Lock the update's row until commit (PostgreSQL) and read it, its milestones and its workstream afresh,
     so a save compares against what is stored now, not what this request read earlier."""
+    fresh = {"populate_existing": True}
     db.session.execute(
-        sa.select(WorkstreamUpdate.id).where(WorkstreamUpdate.id == update.id).with_for_update()
+        sa.select(WorkstreamUpdate).where(WorkstreamUpdate.id == update.id).with_for_update().execution_options(**fresh)
     )
-    for milestone in update.milestones:
-        db.session.expire(milestone)
-    for outcome in update.workstream.outcomes:
-        db.session.expire(outcome)
-    db.session.expire(update.workstream)
-    db.session.expire(update)
+    db.session.execute(sa.select(Milestone).where(Milestone.update_id == update.id).execution_options(**fresh))
+    db.session.execute(
+        sa.select(Workstream)
+        .where(Workstream.id == update.workstream_id)
+        .options(selectinload(Workstream.outcomes))
+        .execution_options(**fresh)
+    )
 
 
 def _save(update, user, version, base, mine) -> SaveResult:
