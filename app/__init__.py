@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import config_from_environment
-from app.extensions import csrf, db, htmx, login_manager, mail, migrate
+from app.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Modules of routes; each has the `bp` of its package's blueprint.
@@ -64,6 +64,7 @@ def create_app(config_class=None, **overrides) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
 
     with app.app_context():
         _configure_sqlite(db.engine)

@@ -8,11 +8,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from app import audit
+from app.auth.passwords import password_problem
 from app.extensions import db
 from app.models import Role, RoleAssignment, User, Workstream
 from app.models.users import normalise_email
-
-MIN_PASSWORD_LENGTH = 12
 
 users_cli = AppGroup("users", help="Create people and grant them roles.")
 demo_cli = AppGroup("demo", help="The demo data from the Sep–Oct 2023 programme report.")
@@ -41,8 +40,8 @@ def create_user(name: str, email: str, password: str) -> None:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         raise click.ClickException(f"{email} is not an email address in the correct format.") from None
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    if problem := password_problem(password, name, email):
+        raise click.ClickException(f"{problem}.")
     if db.session.scalar(sa.select(User).where(User.email == normalise_email(email))):
         raise click.ClickException(f"Someone already has the email address {email}.")
     user = User(name=name.strip(), email=email)

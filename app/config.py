@@ -27,6 +27,13 @@ class Config:
     # Password hashing: werkzeug's scrypt (memory-hard KDF) unless a test config lowers the cost.
     PASSWORD_HASH_METHOD = "scrypt"
     PRODUCTION = False
+    # Sign-in rate limits live in Redis when it is configured, so every app server counts together.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Sessions end after 30 minutes without a request, and 12 hours after signing in whatever happens.
+    SESSION_IDLE_MINUTES = int(os.environ.get("WAYMARK_SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("WAYMARK_SESSION_ABSOLUTE_HOURS", "12"))
     # How many reverse proxies stand in front of the app (their X-Forwarded-* headers are then trusted).
     PROXIES = int(os.environ.get("WAYMARK_PROXIES", "0"))
     # Build a signed-off revision's PDF and Word packs in the background right after sign-off.
@@ -63,6 +70,8 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SECRET_KEY = "test-secret-key"
     MAIL_SERVER = None
+    # Rate limits are tested on their own (tests/test_accounts.py turns them on).
+    RATELIMIT_ENABLED = False
     # Tests build packs where they ask for them, never in a thread that outlives the test's database.
     PREBUILD_PACKS = False
 

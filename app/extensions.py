@@ -1,5 +1,7 @@
 """Extension objects, created once and bound to an app in `create_app`."""
 from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -30,3 +32,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
 mail = Mail()
+# Storage is Redis when REDIS_URL is set (shared by every app server), memory otherwise (config).
+limiter = Limiter(key_func=get_remote_address)

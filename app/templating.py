@@ -36,7 +36,8 @@ def today() -> dt.date:
 def nav_items():
     items = [("main.my_work", "My work"), ("periods.index", "Reporting periods"), ("workstreams.index", "Workstreams")]
     if can(current_user, "administer"):
-        items.append(("admin.outbox", "Outbox"))
+        items += [("admin.users", "People"), ("admin.outbox", "Outbox")]
+    items.append(("auth.account", "Your account"))
     endpoint = request.endpoint or ""
     section = endpoint.split(".")[0]
     return [

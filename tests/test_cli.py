@@ -98,7 +98,7 @@ def test_users_create_rejects_a_password_shorter_than_twelve_characters(app, how
     else:
         result = invoke(app, *args, input=f"{short}\n{short}\n")
     assert result.exit_code == 1
-    assert "The password must be at least 12 characters." in result.output
+    assert "Password must be at least 12 characters." in result.output
     assert user_with(app, "short@example.org") is None
     assert table_counts(app) == before
 

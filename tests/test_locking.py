@@ -44,7 +44,15 @@ READERS = {IIB, VIEWER}
 CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
 STATE_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Signing in and out change who is signed in, not any content.
-AUTH_ENDPOINTS = {"auth.sign_in", "auth.sign_out"}
+# Accounts and sessions, not report content: covered by tests/test_accounts.py and the authorisation matrix.
+AUTH_ENDPOINTS = {
+    "auth.sign_in",
+    "auth.sign_out",
+    "auth.account",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "admin.change_access",
+}
 # The one route that acts on a locked period by design: a CMT member reopens it as a new revision,
 # leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.
 SANCTIONED_ON_LOCKED = {"periods.reopen": Role.CMT_MEMBER}

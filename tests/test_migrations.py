@@ -26,6 +26,7 @@ MODEL_TABLES = {
     "audit_event",
     "outbox_message",
     "report_export",
+    "password_reset_token",
 }
 
 

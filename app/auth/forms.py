@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class SignInForm(FlaskForm):
@@ -24,3 +24,52 @@ class SignInForm(FlaskForm):
         ],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired(message="Enter your current password"), Length(max=1024)],
+    )
+    new_password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="At least 12 characters. A few unrelated words make a strong password that is easy to remember.",
+        validators=[DataRequired(message="Enter a new password")],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired(message="Enter the new password again"), EqualTo("new_password", message="The passwords do not match")],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            DataRequired(message="Enter your email address"),
+            Email(message="Enter an email address in the correct format, like name@example.org"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Send me a link", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="At least 12 characters. A few unrelated words make a strong password that is easy to remember.",
+        validators=[DataRequired(message="Enter a new password")],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired(message="Enter the new password again"), EqualTo("new_password", message="The passwords do not match")],
+    )
+    submit = SubmitField("Set password", widget=GovSubmitInput())

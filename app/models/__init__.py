@@ -12,7 +12,7 @@ from app.models.updates import (
     UpdateState,
     WorkstreamUpdate,
 )
-from app.models.users import PROGRAMME_ROLES, WORKSTREAM_ROLES, Role, RoleAssignment, User
+from app.models.users import PROGRAMME_ROLES, WORKSTREAM_ROLES, PasswordResetToken, Role, RoleAssignment, User
 from app.rag import RAG
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "MilestoneStatus",
     "OutboxMessage",
     "PROGRAMME_ROLES",
+    "PasswordResetToken",
     "ProgrammeReport",
     "RAG",
     "ReportExport",

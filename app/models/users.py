@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -58,6 +59,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Part of every session cookie: changing it (sign-out, new password, deactivation) ends all sessions.
+    session_token: Mapped[str] = mapped_column(sa.String(43), default=lambda: secrets.token_urlsafe(32))
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     # The signed-in person's assignments are loaded with them (auth.load_user); others' only when asked for.
     role_assignments: Mapped[list[RoleAssignment]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -75,8 +81,19 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        self.session_token = secrets.token_urlsafe(32)
+
+    def is_locked(self, now: dt.datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password_changed_at = utcnow()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -103,18 +120,34 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def check_sign_in(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None, taking the same time either way."""
-    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def check_password_in_constant_time(user: User | None, password: str) -> bool:
+    """Check the password, hashing once whether or not there is such a user (no enumeration by timing)."""
     if user is None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         if method not in _TIMING_DECOY_HASHES:
             _TIMING_DECOY_HASHES[method] = generate_password_hash("timing-decoy", method=method)
         check_password_hash(_TIMING_DECOY_HASHES[method], password)
-        return None
-    if not user.check_password(password) or not user.active:
-        return None
-    return user
+        return False
+    return user.check_password(password)
+
+
+class PasswordResetToken(db.Model):
+    """A single-use, expiring link to set a new password. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
 
 
 class RoleAssignment(db.Model):
