@@ -70,8 +70,8 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SECRET_KEY = "test-secret-key"
     MAIL_SERVER = None
-    # Rate limits are tested on their own (tests/test_accounts.py turns them on).
-    RATELIMIT_ENABLED = False
+    # Rate limits are tested on their own (tests/test_accounts.py lifts this exemption).
+    RATELIMIT_EXEMPT_ALL = True
     # Tests build packs where they ask for them, never in a thread that outlives the test's database.
     PREBUILD_PACKS = False
 

@@ -273,9 +273,8 @@ def _check_sqlite_backup(path: Path, for_restore: bool = True) -> None:
             else set()
         )
         _refuse_wrong_revision(path, revisions)
-        problems = sqlite_guard_problems(
-            [tuple(row) for row in connection.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'")]
-        )
+        triggers = connection.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'")
+        problems = sqlite_guard_problems([tuple(row) for row in triggers])
     except sqlite3.DatabaseError as error:
         raise OperationError(f"{path} is not a Waymark backup: {error}.") from None
     finally:
@@ -306,6 +305,8 @@ def backup_sqlite(engine: sa.Engine, destination: Path) -> str:
 
 def restore_sqlite(engine: sa.Engine, source: Path, replace: bool) -> None:
     target_path = _sqlite_path(engine)
+    if not target_path.parent.is_dir():
+        raise OperationError(f"The folder {target_path.parent} of the database does not exist.")
     _check_sqlite_backup(source)
     if target_path.exists() and target_path.samefile(source):
         raise OperationError(f"{source} is the database itself.")
@@ -352,8 +353,9 @@ def _pg_tool(engine: sa.Engine, tool: str) -> str:
         server_major = int(connection.exec_driver_sql("SHOW server_version_num").scalar_one()) // 10_000
     if tool_major != server_major:
         raise OperationError(
-            f"{executable} is version {tool_major}, but the server is PostgreSQL {server_major}. Put PostgreSQL "
-            f"{server_major}'s client programs first on PATH (on Debian: /usr/lib/postgresql/{server_major}/bin)."
+            f"{executable} is version {tool_major or '(unknown)'}, but the server is PostgreSQL {server_major}. "
+            f"Put PostgreSQL {server_major}'s client programs first on PATH (on Debian: "
+            f"/usr/lib/postgresql/{server_major}/bin)."
         )
     return executable
 
@@ -475,7 +477,8 @@ def restore(source: str | os.PathLike, replace: bool = False) -> str:
             f"The restored database is not as expected (migration {_describe_revisions(revisions)}; "
             f"{'; '.join(problems) or 'guards in place'}). Do not use it."
         )
-    return f"Restored {source}: {_summary(engine)}. All {guard_count(engine.dialect.name)} database guards are in place."
+    guards = guard_count(engine.dialect.name)
+    return f"Restored {source}: {_summary(engine)}. All {guards} database guards are in place."
 
 
 @dataclasses.dataclass
@@ -553,14 +556,16 @@ def verify() -> Verification:
         snapshot, stored = report.snapshot, report.content_fingerprint
         computed = fingerprint(snapshot) if snapshot is not None else None
         problem = None
-        if snapshot is None or not stored:
-            problem = "no snapshot stored" if snapshot is None else "no fingerprint stored"
+        if not isinstance(snapshot, dict) or not stored:
+            problem = "no snapshot stored" if not isinstance(snapshot, dict) else "no fingerprint stored"
         elif computed != stored:
             problem = f"the snapshot's fingerprint is {computed}, not the stored {stored}"
-        elif (snapshot.get("period") or {}).get("id") != report.period_id or snapshot.get("revision") != report.revision:
+        elif (snapshot.get("period") or {}).get("id") != report.period_id or (
+            snapshot.get("revision") != report.revision
+        ):
             problem = "the snapshot is of another period or revision"
         check = RevisionCheck(report.period.label, report.revision, stored, computed, problem)
-        if latest_signed_off[report.period_id] is report and snapshot is not None:
+        if latest_signed_off[report.period_id] is report and isinstance(snapshot, dict):
             with db.session.no_autoflush:
                 live = report_content(report.period, report)
             check.live_same = live == snapshot

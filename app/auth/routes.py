@@ -3,7 +3,9 @@ import secrets
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from limits import parse_many
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
@@ -61,18 +63,31 @@ def enforce_session_limits():
     return None
 
 
-def _email_key() -> str:
-    """Rate-limit key for one account, whether or not it exists (no enumeration through limits)."""
-    return "account:" + normalise_email(request.form.get("email", ""))
+def over_limit(*checks: tuple[str, str]) -> bool:
+    """Count this attempt against each (limit, key), e.g. ("10 per minute", "account:x@example.org"); True
+    when any is exhausted. Counters live in the limiter's storage: Redis when configured, so every app
+    server counts together."""
+    if current_app.config.get("RATELIMIT_EXEMPT_ALL"):
+        return False
+    exceeded = False
+    for limits, key in checks:
+        for limit in parse_many(limits):
+            if not limiter.limiter.hit(limit, request.endpoint or "", key):
+                exceeded = True
+    return exceeded
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("20 per minute; 200 per hour", methods=["POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_email_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.my_work"))
     form = SignInForm()
+    # Per address, and per account whether or not it exists (no enumeration through the limits).
+    if request.method == "POST" and over_limit(
+        ("20 per minute; 200 per hour", "address:" + get_remote_address()),
+        ("10 per minute; 50 per hour", "account:" + normalise_email(request.form.get("email", ""))),
+    ):
+        abort(429)
     if form.validate_on_submit():
         user = attempt_sign_in(form.email.data, form.password.data)
         if user is not None:
@@ -117,8 +132,12 @@ def account():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("5 per minute; 20 per hour", methods=["POST"])
 def forgot_password():
+    if request.method == "POST" and over_limit(
+        ("5 per minute; 20 per hour", "address:" + get_remote_address()),
+        ("3 per hour", "account:" + normalise_email(request.form.get("email", ""))),
+    ):
+        abort(429)
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         send_reset_link(form.email.data)
@@ -127,8 +146,9 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
 def reset_password(token: str):
+    if request.method == "POST" and over_limit(("10 per minute", "address:" + get_remote_address())):
+        abort(429)
     reset = usable_reset_token(token)
     if reset is None:
         return render_template("account/reset_expired.html"), 404
