@@ -69,12 +69,13 @@ def create_app(config_class=None, **overrides) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine)
 
-    from app import security, templating
+    from app import logs, security, templating
     from app.cli import register_cli
     from app.errors import register_error_handlers
 
     templating.register(app)
     security.register(app)
+    logs.register(app)
     register_error_handlers(app)
     register_cli(app)
     blueprints = {importlib.import_module(f"app.{module}").bp: None for module in ROUTE_MODULES}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from typing import Callable
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,6 +28,8 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.reports.queries import forget_cached_reads, latest_report
+
+log = logging.getLogger("waymark.workflow")
 
 
 class WorkflowError(Exception):
@@ -331,6 +334,11 @@ def perform(action: str, target, user: User, version: int | None = None, **input
         period_id=changed.period_id,
     )
     db.session.commit()
+    log.info(
+        "transition",
+        extra={"action": action, "object": f"{type(changed).__name__} {changed.id}", "from_state": from_state.name,
+               "to_state": transition.target.name, "user_id": user.id},
+    )
     forget_cached_reads()
     notifications.deliver_pending()
     if transition.after_commit is not None:
