@@ -120,10 +120,11 @@ def account():
         elif problem := password_problem(form.new_password.data, current_user.name, current_user.email):
             form.new_password.errors.append(problem)
         else:
-            change_password(current_user, form.new_password.data, actor=current_user, action="change_password")
+            person = current_user._get_current_object()
+            change_password(person, form.new_password.data, actor=person, action="change_password")
             db.session.commit()
             # The password change ended every session, this one included: start a new one.
-            login_user(current_user)
+            login_user(person)
             session["signed_in_at"] = session["seen_at"] = time.time()
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("auth.account"))
