@@ -1,0 +1,34 @@
+"""A browser walk over every kind of page, as the PMO and as an IIB member: the page fixture fails on any
+Content-Security-Policy violation, and axe runs on each page."""
+from tests.browser.conftest import sign_in_as, visit
+from tests.demo_ids import demo_ids
+
+
+def test_no_page_breaks_the_content_security_policy_for_an_officer(page, app):
+    ids = demo_ids(app)
+    visit(page, "/password/forgot")
+    sign_in_as(page, "heidi.robinson@example.org")
+    for path in [
+        "/",
+        "/periods",
+        *(f"/periods/{period_id}" for period_id in ids.periods.values()),
+        f"/periods/{ids.periods['nov_dec']}/report",
+        f"/periods/{ids.periods['sep_oct']}/report",
+        "/workstreams",
+        f"/workstreams/{ids.workstreams['GOV']}",
+        f"/updates/{ids.update('GOV', 'nov_dec')}",
+        f"/updates/{ids.update('GOV', 'nov_dec')}/edit",
+        f"/updates/{ids.update('GOV', 'sep_oct')}",
+        f"/updates/{ids.update('GOV', 'sep_oct')}/review",
+        "/admin/users",
+        "/outbox",
+        "/account",
+    ]:
+        visit(page, path)
+
+
+def test_no_page_breaks_the_content_security_policy_for_a_reader(page, app):
+    ids = demo_ids(app)
+    sign_in_as(page, "richard.carr@example.org")
+    for path in ["/", "/periods", f"/periods/{ids.periods['sep_oct']}/report", f"/workstreams/{ids.workstreams['PTN']}"]:
+        visit(page, path)
