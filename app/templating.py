@@ -7,7 +7,7 @@ from flask_login import current_user
 from app import formatting
 from app.forms import error_summary
 from app.history import ACTION_LABELS
-from app.permissions import can
+from app.permissions import PROGRAMME_STAFF_ROLES, can
 from app.rag import RAG
 
 
@@ -55,7 +55,16 @@ def register(app: Flask) -> None:
         prose=formatting.prose,
         as_rag=as_rag,
     )
-    app.jinja_env.globals.update(error_summary=error_summary, can=current_user_can, today=today, nav_items=nav_items, action_labels=ACTION_LABELS, rag_levels=list(RAG), zip=zip)
+    app.jinja_env.globals.update(
+        error_summary=error_summary,
+        can=current_user_can,
+        today=today,
+        nav_items=nav_items,
+        action_labels=ACTION_LABELS,
+        rag_levels=list(RAG),
+        staff_roles=PROGRAMME_STAFF_ROLES,
+        zip=zip,
+    )
 
     @app.context_processor
     def service_context():

@@ -44,7 +44,7 @@ def test_a_stored_pack_for_other_content_is_replaced(app, signed_in):
 
 def test_a_draft_pack_is_never_stored(app, signed_in):
     ids = demo_ids(app)
-    assert signed_in(PM).get(f"/periods/{ids.periods['nov_dec']}/report.docx").status_code == 200
+    assert signed_in("steve.cox@example.org").get(f"/periods/{ids.periods['nov_dec']}/report.docx").status_code == 200
     assert stored(app) == []
 
 

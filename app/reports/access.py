@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import ProgrammeReport, ReportingPeriod, ReportState
 from app.periods.queries import find_period
-from app.permissions import is_officer, require
+from app.permissions import is_programme_staff, require
 from app.reports.content import report_content
 from app.reports.queries import latest_report, signed_off_revisions
 
@@ -16,19 +16,21 @@ from app.reports.queries import latest_report, signed_off_revisions
 def readable_report(period_id: int, revision: int | None = None) -> tuple[ReportingPeriod, ProgrammeReport]:
     """The period and the revision asked for (or the latest the person may read).
 
-    Officers read any revision, including the one being prepared; IIB members and committee viewers read
-    signed-off revisions only, and are refused anything else."""
+    Signed-off revisions are for everyone who may see the period. A revision being prepared holds every
+    workstream's draft, so it is for the programme staff (PMO, CMT, lead executive director) only."""
     period = find_period(period_id) or abort(404)
     require("view_period", period)
     if revision is None:
-        report = latest_report(period) if is_officer(current_user) else (signed_off_revisions(period) or [None])[-1]
+        report = (
+            latest_report(period) if is_programme_staff(current_user) else (signed_off_revisions(period) or [None])[-1]
+        )
     else:
         report = db.session.scalar(
             sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id, ProgrammeReport.revision == revision)
         )
     if report is None:
         abort(404)
-    if report.state is not ReportState.SIGNED_OFF and not is_officer(current_user):
+    if report.state is not ReportState.SIGNED_OFF and not is_programme_staff(current_user):
         abort(404)
     return period, report
 
