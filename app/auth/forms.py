@@ -26,12 +26,9 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[DataRequired(message="Enter your current password"), Length(max=1024)],
-    )
+class NewPasswordForm(FlaskForm):
+    """A new password, twice. Its rules (app.auth.passwords) are checked with the person's name and email."""
+
     new_password = PasswordField(
         "New password",
         widget=GovPasswordInput(),
@@ -41,7 +38,18 @@ class ChangePasswordForm(FlaskForm):
     confirm_password = PasswordField(
         "Confirm new password",
         widget=GovPasswordInput(),
-        validators=[DataRequired(message="Enter the new password again"), EqualTo("new_password", message="The passwords do not match")],
+        validators=[
+            DataRequired(message="Enter the new password again"),
+            EqualTo("new_password", message="The passwords do not match"),
+        ],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired(message="Enter your current password"), Length(max=1024)],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
@@ -60,16 +68,5 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField("Send me a link", widget=GovSubmitInput())
 
 
-class ResetPasswordForm(FlaskForm):
-    new_password = PasswordField(
-        "New password",
-        widget=GovPasswordInput(),
-        description="At least 12 characters. A few unrelated words make a strong password that is easy to remember.",
-        validators=[DataRequired(message="Enter a new password")],
-    )
-    confirm_password = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[DataRequired(message="Enter the new password again"), EqualTo("new_password", message="The passwords do not match")],
-    )
+class ResetPasswordForm(NewPasswordForm):
     submit = SubmitField("Set password", widget=GovSubmitInput())
