@@ -19,6 +19,10 @@ GUNICORN_CMD_ARGS="--worker-class gthread --threads 4".
 import os
 import sys
 
+from gunicorn.glogging import Logger
+
+from app.logs import safe_path
+
 bind = os.environ.get("WAYMARK_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"
@@ -56,6 +60,19 @@ loglevel = "info"
 # The path only (%(U)s), never the query string (%(q)s) or the raw request line (%(r)s), and no Referer:
 # those can carry tokens or personal data. %(M)s is the time the worker spent on the request, in ms.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %(p)s xff=%({x-forwarded-for}i)s'
+
+
+
+class RedactingLogger(Logger):
+    """Gunicorn's logger, with password-reset tokens taken out of logged paths."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = safe_path(atoms["U"])
+        return atoms
+
+
+logger_class = RedactingLogger
 
 proc_name = "waymark"
 # gunicorn 25.1+ opens a control socket at one path per user ($HOME/.gunicorn/gunicorn.ctl), which two
