@@ -86,6 +86,10 @@ class AccessibilityViolations(AssertionError):
 
 def assert_accessible(page: Page) -> None:
     """Run axe-core on the page as it stands and fail on any violation."""
+    # After a click that navigates, wait for the new document (every page has a main landmark), not the
+    # moment between two pages.
+    page.wait_for_load_state("load")
+    page.locator("main").first.wait_for(state="attached", timeout=10_000)
     # The page template's first script marks the body when JavaScript runs.
     if not page.evaluate("document.body.classList.contains('js-enabled')"):
         _assert_accessible_without_javascript(page)

@@ -16,6 +16,7 @@ def test_cmt_member_reads_the_sep_oct_overview_with_the_seed_ratings(page):
     sign_in_as(page, "steve.cox@example.org")
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     page.get_by_role("link", name="Reporting periods").first.click()
+    page.wait_for_url(re.compile(r"/periods$"))
     assert_accessible(page)
     page.get_by_role("link", name="1 September 2023 – 31 October 2023").click()
     assert_accessible(page)
