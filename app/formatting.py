@@ -47,15 +47,28 @@ def prose(text: str | None) -> Markup:
 
     Every piece of the text is escaped before it is wrapped in markup.
     """
-    html = []
+    blocks = []
     for block in re.split(r"\n\s*\n", (text or "").strip()):
         lines = [line for line in block.splitlines() if line.strip()]
-        for is_bullet, run in itertools.groupby(lines, key=lambda line: bool(_BULLET.match(line))):
-            run = list(run)
+        blocks.append(
+            [
+                (True, escape(_BULLET.sub("", line).strip())) if _BULLET.match(line) else (False, escape(line.strip()))
+                for line in lines
+            ]
+        )
+    return prose_layout(blocks)
+
+
+def prose_layout(blocks) -> Markup:
+    """Paragraph blocks of (is_bullet, line HTML) laid out as prose: runs of bullets as a list, other lines
+    as a paragraph with line breaks. The line HTML must already be escaped."""
+    html = []
+    for block in blocks:
+        for is_bullet, run in itertools.groupby(block, key=lambda line: line[0]):
+            lines = [str(line_html) for _bullet, line_html in run]
             if is_bullet:
-                items = "".join(f"<li>{escape(_BULLET.sub('', line).strip())}</li>" for line in run)
+                items = "".join(f"<li>{line}</li>" for line in lines)
                 html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
             else:
-                body = Markup("<br>").join(escape(line.strip()) for line in run)
-                html.append(f'<p class="govuk-body">{body}</p>')
+                html.append(f'<p class="govuk-body">{"<br>".join(lines)}</p>')
     return Markup('<div class="wm-prose">' + "".join(html) + "</div>") if html else Markup("")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import itertools
 import re
 
 import sqlalchemy as sa
@@ -18,7 +17,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.formatting import long_date, prose
+from app.formatting import long_date, prose, prose_layout
 from app.models import (
     RAG,
     Milestone,
@@ -171,17 +170,7 @@ def word_diff(old: str | None, new: str | None, *, inline: bool = False) -> Mark
     blocks = _lines(_marked_stream(old, new))
     if inline:
         return Markup("<br>".join(_line_html(words) for block in blocks for _bullet, words in block))
-    html = []
-    for block in blocks:
-        for is_bullet, run in itertools.groupby(block, key=lambda line: line[0]):
-            run = list(run)
-            if is_bullet:
-                items = "".join(f"<li>{_line_html(words)}</li>" for _bullet, words in run)
-                html.append(f'<ul class="govuk-list govuk-list--bullet">{items}</ul>')
-            else:
-                body = "<br>".join(_line_html(words) for _bullet, words in run)
-                html.append(f'<p class="govuk-body">{body}</p>')
-    return Markup('<div class="wm-prose">' + "".join(html) + "</div>") if html else Markup("")
+    return prose_layout([[(is_bullet, _line_html(words)) for is_bullet, words in block] for block in blocks])
 
 
 # --- What the review holds ---------------------------------------------------------------------
