@@ -4,8 +4,8 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
-class SignInForm(FlaskForm):
-    email = EmailField(
+def email_field() -> EmailField:
+    return EmailField(
         "Email address",
         widget=GovTextInput(),
         filters=[lambda value: value.strip() if value else value],
@@ -15,6 +15,10 @@ class SignInForm(FlaskForm):
             Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )
+
+
+class SignInForm(FlaskForm):
+    email = email_field()
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
@@ -55,16 +59,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[lambda value: value.strip() if value else value],
-        validators=[
-            DataRequired(message="Enter your email address"),
-            Email(message="Enter an email address in the correct format, like name@example.org"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+    email = email_field()
     submit = SubmitField("Send me a link", widget=GovSubmitInput())
 
 
