@@ -1,6 +1,7 @@
 """Locked means locked: once a period's latest revision is signed off, no route changes its content, the
 database refuses direct changes to its rows, and reopening starts a new revision without touching the
 signed-off one."""
+import datetime as dt
 import itertools
 
 import pytest
@@ -348,6 +349,87 @@ def test_the_database_refuses_direct_changes_to_locked_rows_and_allows_them_on_o
         assert open_after != open_before
         assert db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec")).key_activities == "Tampered."
         assert_fingerprint_matches_the_content(ids, "sep_oct")
+
+
+# Moves between periods: the guard reads both the row as it was (OLD) and as it would be (NEW), so a row can
+# neither leave a locked period nor enter one. Each move is paired with the same move between open periods,
+# which goes through: the lock, not some other constraint, is what refuses it.
+# table: the column that places its rows in a period.
+ROW_MOVES = {
+    "milestone": "update_id",
+    "risk": "update_id",
+    "workstream_update": "period_id",
+}
+
+
+def an_open_period_of_its_own(connection) -> int:
+    """A period after the demo's, with no report yet (so open), for updates to move into."""
+    return connection.execute(
+        sa.insert(ReportingPeriod.__table__).values(
+            start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 2, 29), drafts_due=dt.date(2024, 2, 20),
+            approvals_due=dt.date(2024, 2, 27), sign_off_due=dt.date(2024, 3, 12),
+        )
+    ).inserted_primary_key[0]
+
+
+def a_new_workstreams_update(connection, period_id) -> int:
+    """An update of a workstream new to the programme, so no other update shares its workstream and period."""
+    workstream_id = connection.execute(
+        sa.insert(Workstream.__table__).values(code="NEW", title="A new workstream", description="")
+    ).inserted_primary_key[0]
+    return connection.execute(
+        sa.insert(WorkstreamUpdate.__table__).values(
+            workstream_id=workstream_id, period_id=period_id, state=UpdateState.DRAFT,
+            key_activities="", engagement="", concerns="", rag_rationale="", rag_change_reason="",
+            sponsor_comments="", agreed_rag_justification="", return_reason="", version=1,
+        )
+    ).inserted_primary_key[0]
+
+
+def row_move(connection, ids, table: str, direction: str):
+    """(the statement, a description) moving one row of `table`: "into" the locked Sep–Oct period from the
+    open one, "out of" it into an open one, or "between open" periods."""
+    model = {"milestone": Milestone, "risk": Risk, "workstream_update": WorkstreamUpdate}[table]
+    column = ROW_MOVES[table]
+    if table == "workstream_update":
+        elsewhere = an_open_period_of_its_own(connection)
+        row_id, destination = {
+            "into": (a_new_workstreams_update(connection, ids.periods["nov_dec"]), ids.periods["sep_oct"]),
+            "out of": (ids.update("GOV", "sep_oct"), elsewhere),
+            "between open": (ids.update("GOV", "nov_dec"), elsewhere),
+        }[direction]
+    else:
+        source, destination = {
+            "into": (ids.update("GOV", "nov_dec"), ids.update("GOV", "sep_oct")),
+            "out of": (ids.update("GOV", "sep_oct"), ids.update("GOV", "nov_dec")),
+            "between open": (ids.update("GOV", "nov_dec"), ids.update("PRC", "nov_dec")),
+        }[direction]
+        row_id = connection.execute(
+            sa.select(model.id).where(model.update_id == source).order_by(model.id).limit(1)
+        ).scalar_one()
+    statement = sa.update(model.__table__).where(model.__table__.c.id == row_id).values({column: destination})
+    return statement, f"{table} {row_id}: {column} -> {destination} ({direction})"
+
+
+@pytest.mark.parametrize("direction", ["into", "out of"])
+@pytest.mark.parametrize("table", list(ROW_MOVES))
+def test_the_database_refuses_to_move_a_row_into_or_out_of_a_locked_period(app, ids, table, direction):
+    with app.app_context():
+        locked_before = period_content(ids, "sep_oct")
+        db.session.remove()
+        with db.engine.connect() as connection:
+            transaction = connection.begin()
+            statement, move = row_move(connection, ids, table, direction)
+            with pytest.raises(sa.exc.DatabaseError) as refused:
+                connection.execute(statement)
+            assert "signed off and locked" in str(refused.value), move
+            transaction.rollback()
+        with db.engine.connect() as connection:
+            transaction = connection.begin()
+            statement, move = row_move(connection, ids, table, "between open")
+            assert connection.execute(statement).rowcount == 1, move
+            transaction.rollback()
+        assert period_content(ids, "sep_oct") == locked_before
 
 
 def test_the_database_refuses_to_change_or_delete_audit_events(app, ids):
