@@ -1,0 +1,232 @@
+"""What the workflow tells people and records as it acts: the words of each refusal, the audit trail's reason
+and changed fields, the JSON line logged per transition, the packs started after sign-off, and a write that
+loses a race refused as a conflict."""
+import datetime as dt
+import json
+import logging
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app import workflow
+from app.extensions import db
+from app.logs import JsonFormatter
+from app.models import (
+    RAG,
+    AuditEvent,
+    MilestoneStatus,
+    ProgrammeReport,
+    ReportState,
+    UpdateState,
+    User,
+    WorkstreamUpdate,
+)
+from tests.conftest import rolled_back
+from tests.demo_ids import demo_ids
+
+PM_GOV = "louisa.simpson@example.org"
+SPONSOR_GOV_CMT = "nick.bell@example.org"
+CMT = "steve.cox@example.org"
+LEAD_DIRECTOR = "angela.probert@example.org"
+VIEWER = "committee.member@example.org"
+
+LOCKED = "The period is signed off and locked. A CMT member can reopen it as a new revision."
+CHANGED = "It changed while you were looking at it. Reload the page to see the latest version."
+
+
+@pytest.fixture
+def ids(app):
+    return demo_ids(app)
+
+
+def person(email):
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def submittable_governance_update(ids):
+    """The open period's Governance draft, complete enough to submit."""
+    update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
+    update.key_activities, update.engagement, update.concerns = "Training rolled out.", "Meetings.", "None."
+    update.proposed_rag, update.rag_rationale = RAG.GREEN, "On track."
+    for milestone in update.milestones_this_period:
+        milestone.status = MilestoneStatus.COMPLETE
+    db.session.commit()
+    return update
+
+
+def open_report_ready_for_sign_off(ids):
+    for code in ("GOV", "PRC", "PPD", "PTN", "CCC"):
+        update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
+        update.state, update.proposed_rag, update.agreed_rag = UpdateState.APPROVED, RAG.GREEN, RAG.GREEN
+    report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["nov_dec"]))
+    report.overview = "Steady progress across the programme."
+    db.session.commit()
+    return report
+
+
+def signed_off_report(ids):
+    return db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["sep_oct"]))
+
+
+def refused(callable_, *args, **kwargs) -> workflow.WorkflowError:
+    with pytest.raises(workflow.WorkflowError) as error:
+        callable_(*args, **kwargs)
+    db.session.rollback()
+    return error.value
+
+
+def assert_says(error, kind, message):
+    assert type(error) is kind, (error, kind)
+    assert (error.message, str(error)) == (message, message)
+
+
+def latest_event():
+    return db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+
+
+def test_every_refusal_says_in_words_why_whether_for_roles_state_lock_submitter_or_a_stale_version(app, ids):
+    with rolled_back(app):
+        update = submittable_governance_update(ids)
+        viewer, pm, sponsor = person(VIEWER), person(PM_GOV), person(SPONSOR_GOV_CMT)
+        assert_says(workflow.refusal("approve", update, viewer), workflow.NotAllowed,
+                    "Your roles do not allow you to do this.")
+        assert_says(workflow.refusal("approve", update, sponsor), workflow.WrongState,
+                    "This cannot be done while it is draft.")
+        assert_says(workflow.edit_refusal(update, viewer), workflow.NotAllowed,
+                    "Your roles do not allow you to edit this.")
+        assert_says(refused(workflow.perform, "submit", update, pm, version=update.version - 1), workflow.Conflict,
+                    CHANGED)
+
+        workflow.perform("submit", update, pm, version=update.version)
+        assert_says(workflow.edit_refusal(update, pm), workflow.WrongState,
+                    "This cannot be edited while it is submitted.")
+        assert_says(refused(workflow.perform, "return", update, sponsor, reason="  "), workflow.InvalidInput,
+                    "Check the information you gave.")
+
+        update.completed_by = sponsor
+        db.session.commit()
+        assert_says(workflow.refusal("approve", update, sponsor), workflow.NotAllowed,
+                    "You submitted this update, so someone else must approve it.")
+
+        locked_update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
+        assert_says(workflow.refusal("return", locked_update, sponsor), workflow.Locked, LOCKED)
+        assert_says(workflow.edit_refusal(locked_update, pm), workflow.Locked, LOCKED)
+
+
+def test_a_signed_off_reports_overview_is_refused_as_locked_before_and_after_it_is_reopened(app, ids):
+    with rolled_back(app):
+        report, lead_director = signed_off_report(ids), person(LEAD_DIRECTOR)
+        assert report.state is ReportState.SIGNED_OFF
+        assert_says(workflow.edit_refusal(report, lead_director), workflow.Locked, LOCKED)
+        reopened = workflow.perform(
+            "reopen", report, person(CMT), reason="The IIB challenged a rating.",
+            workstream_ids=[ids.workstreams["GOV"]],
+        )
+        assert workflow.edit_refusal(reopened, lead_director) is None
+        assert_says(workflow.edit_refusal(report, lead_director), workflow.Locked, LOCKED)
+
+
+def test_a_missing_justification_workstream_or_overview_is_named_beside_its_field_in_words(app, ids):
+    with rolled_back(app):
+        update = submittable_governance_update(ids)
+        workflow.perform("submit", update, person(PM_GOV))
+        error = refused(workflow.perform, "approve", update, person(SPONSOR_GOV_CMT),
+                        sponsor_comments="Agreed.", agreed_rag="AMBER", agreed_rag_justification=" ")
+        assert error.errors == {
+            "agreed_rag_justification": "Explain why you are agreeing a different rating from the one proposed"
+        }
+        error = refused(workflow.perform, "reopen", signed_off_report(ids), person(CMT),
+                        reason="The IIB challenged a rating.", workstream_ids=[])
+        assert error.errors == {"workstream_ids": "Select the workstreams whose updates need to change"}
+        report = open_report_ready_for_sign_off(ids)
+        report.overview = "  "
+        db.session.commit()
+        error = refused(workflow.perform, "sign_off", report, person(CMT), cmt_meeting_date=dt.date(2024, 1, 9))
+        assert error.errors == {"overview": "The lead executive director must write the programme overview first"}
+
+
+def test_the_audit_trail_keeps_each_transitions_reason_or_comments_and_the_inputs_given(app, ids):
+    with rolled_back(app):
+        update = submittable_governance_update(ids)
+        pm, sponsor, cmt = person(PM_GOV), person(SPONSOR_GOV_CMT), person(CMT)
+
+        workflow.perform("submit", update, pm)
+        event = latest_event()
+        assert (event.action, event.comment, event.changed_fields, event.period_id) == (
+            "submit", "", [], ids.periods["nov_dec"],
+        )
+        workflow.perform("return", update, sponsor, reason="  Say more about the slipped milestones.  ")
+        event = latest_event()
+        assert (event.action, event.comment, event.changed_fields) == (
+            "return", "Say more about the slipped milestones.", ["reason"],
+        )
+        workflow.perform("submit", update, pm)
+        # Inputs left empty (None, "") are not recorded as given.
+        workflow.perform("approve", update, sponsor, sponsor_comments=" Good progress. ", agreed_rag=None,
+                         agreed_rag_justification="")
+        event = latest_event()
+        assert (event.action, event.comment, event.changed_fields) == ("approve", "Good progress.", ["sponsor_comments"])
+
+        report = open_report_ready_for_sign_off(ids)
+        workflow.perform("sign_off", report, cmt, cmt_meeting_date=dt.date(2024, 1, 9))
+        event = latest_event()
+        assert (event.action, event.comment, event.changed_fields, event.period_id) == (
+            "sign_off", "CMT meeting of 9 January 2024", ["cmt_meeting_date"], ids.periods["nov_dec"],
+        )
+        workflow.perform("reopen", report, cmt, reason="The IIB challenged a rating.",
+                         workstream_ids=[ids.workstreams["GOV"]])
+        event = latest_event()
+        assert (event.action, event.comment, event.changed_fields) == (
+            "reopen", "The IIB challenged a rating.", ["reason", "workstream_ids"],
+        )
+
+
+def test_each_transition_is_logged_as_one_json_line_naming_the_action_object_states_and_actor(app, ids, caplog):
+    caplog.set_level(logging.INFO, logger="waymark")
+    with rolled_back(app):
+        update = submittable_governance_update(ids)
+        pm = person(PM_GOV)
+        workflow.perform("submit", update, pm)
+        expected = {
+            "logger": "waymark.workflow", "message": "transition", "action": "submit",
+            "object": f"WorkstreamUpdate {update.id}", "from_state": "DRAFT", "to_state": "SUBMITTED",
+            "user_id": pm.id,
+        }
+    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "waymark.workflow"]
+    assert [{key: line.get(key) for key in expected} for line in lines] == [expected]
+
+
+def test_signing_off_starts_building_the_signed_off_revisions_packs(app, ids, monkeypatch):
+    from app.reports import exports
+
+    started = []
+    monkeypatch.setattr(exports, "prebuild_after_sign_off", started.append)
+    with rolled_back(app):
+        report = open_report_ready_for_sign_off(ids)
+        workflow.perform("sign_off", report, person(CMT), cmt_meeting_date=dt.date(2024, 1, 9))
+        assert started == [report] and report.state is ReportState.SIGNED_OFF
+        workflow.perform("reopen", report, person(CMT), reason="The IIB challenged a rating.",
+                         workstream_ids=[ids.workstreams["GOV"]])
+        assert started == [report]
+
+
+def test_a_change_written_between_the_check_and_the_write_is_refused_as_a_conflict_with_nothing_changed(app, ids):
+    with rolled_back(app):
+        update = submittable_governance_update(ids)
+        seen_version = update.version
+        # Someone else's save lands after this person's session read the row, before it writes.
+        db.session.execute(
+            sa.update(WorkstreamUpdate.__table__)
+            .where(WorkstreamUpdate.__table__.c.id == update.id)
+            .values(version=WorkstreamUpdate.__table__.c.version + 1, concerns="Someone else's concern.")
+        )
+        db.session.commit()
+        events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+        db.session.refresh(update)
+        set_committed_value(update, "version", seen_version)
+        error = refused(workflow.perform, "submit", update, person(PM_GOV))
+        assert_says(error, workflow.Conflict, CHANGED)
+        stored = db.session.get(WorkstreamUpdate, update.id)
+        assert (stored.state, stored.concerns) == (UpdateState.DRAFT, "Someone else's concern.")
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events
