@@ -69,10 +69,11 @@ def create_app(config_class=None, **overrides) -> Flask:
     with app.app_context():
         _configure_sqlite(db.engine)
 
-    from app import logs, security, templating
+    from app import logs, request_checks, security, templating
     from app.cli import register_cli
     from app.errors import register_error_handlers
 
+    request_checks.register(app)
     templating.register(app)
     security.register(app)
     logs.register(app)

@@ -10,6 +10,8 @@ ERROR_PAGES = {
     404: ("Page not found", "errors/404.html"),
     405: ("Sorry, that action is not available here", "errors/400.html"),
     409: ("This cannot be changed now", "errors/409.html"),
+    413: ("Sorry, that is too much to send at once", "errors/400.html"),
+    415: ("Sorry, there is a problem with your request", "errors/400.html"),
     429: ("Too many attempts", "errors/429.html"),
     500: ("Sorry, there is a problem with the service", "errors/500.html"),
 }

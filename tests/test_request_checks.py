@@ -1,0 +1,128 @@
+"""Requests no page of the service sends: ids the database cannot hold, bodies that are not forms, choices
+outside a field's options and dates that are not three boxes. Each is a clear 4xx and changes nothing."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Workstream, WorkstreamUpdate
+from tests.conftest import csrf_token
+from tests.demo_ids import demo_ids
+from tests.test_editor import error_beside, open_editor, save, text
+
+PM = "louisa.simpson@example.org"
+PMO = "heidi.robinson@example.org"
+TOO_BIG = ("2147483648", "9223372036854775808", "99999999999999999999999999")
+
+
+@pytest.fixture
+def ids(app):
+    return demo_ids(app)
+
+
+@pytest.fixture
+def pm(signed_in):
+    client = signed_in(PM)
+    client.token = csrf_token(client.get("/").get_data(as_text=True))
+    return client
+
+
+def stored_update(app, update_id) -> tuple:
+    with app.app_context():
+        update = db.session.get(WorkstreamUpdate, update_id)
+        workstream = db.session.get(Workstream, update.workstream_id)
+        return update.version, update.key_activities, update.proposed_rag, workstream.forecast_completion_date
+
+
+@pytest.mark.parametrize("huge", TOO_BIG)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/updates/{}",
+        "/updates/{}/edit",
+        "/updates/{}/review",
+        "/workstreams/{}",
+        "/periods/{}",
+        "/periods/{}/revisions/1",
+        "/periods/{}/revisions/1.docx",
+        "/periods/1/revisions/{}",
+        "/periods/1/revisions/{}.docx",
+    ],
+)
+def test_an_id_outside_the_databases_range_is_not_found(signed_in, path, huge):
+    response = signed_in(PMO).get(path.format(huge))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("huge", TOO_BIG)
+@pytest.mark.parametrize("path", ["/updates/{}/submit", "/admin/users/{}/deactivate", "/updates/{}/edit"])
+def test_a_post_to_an_id_outside_the_databases_range_is_not_found(signed_in, path, huge):
+    client = signed_in(PMO)
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    response = client.post(path.format(huge), data={"csrf_token": token})
+    assert response.status_code == 404
+
+
+def test_the_largest_id_a_column_holds_still_reaches_the_route(signed_in):
+    assert signed_in(PMO).get("/updates/2147483647").status_code == 404  # no such row, but routed
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/json", json.dumps({"key_activities": 1})),
+        ("text/plain", "key_activities=1"),
+        ("multipart/form-data; boundary=x", '--x\r\nContent-Disposition: form-data; name="key_activities"\r\n\r\n1\r\n--x--\r\n'),
+    ],
+)
+def test_a_body_that_is_not_a_form_is_refused_with_415_and_changes_nothing(app, pm, ids, content_type, body):
+    update_id = ids.update("GOV", "nov_dec")
+    before = stored_update(app, update_id)
+    response = pm.post(
+        f"/updates/{update_id}/edit", data=body, content_type=content_type, headers={"X-CSRFToken": pm.token}
+    )
+    assert response.status_code == 415
+    assert "accepts only form submissions" in text(response)
+    assert stored_update(app, update_id) == before
+
+
+@pytest.mark.parametrize("value", ["PURPLE", "green", "GREEN\x00", "Green", ""])
+def test_a_rating_outside_the_five_levels_is_refused_beside_the_field(app, pm, ids, value):
+    update_id = ids.update("GOV", "nov_dec")
+    before = stored_update(app, update_id)
+    _, form = open_editor(pm, update_id)
+    response = save(pm, update_id, form, proposed_rag=value, key_activities="Kept while the rating is refused")
+    if value == "":
+        assert response.status_code == 302  # no rating chosen yet is a partial draft
+        return
+    assert response.status_code == 422
+    html = text(response)
+    assert "Select a RAG rating from the five shown" in error_beside(html, "proposed_rag")
+    assert "Kept while the rating is refused" in html
+    assert stored_update(app, update_id) == before
+
+
+@pytest.mark.parametrize(
+    "boxes",
+    [["2023-02-30"], ["30", "2"], ["30", "2", "2023", "1"], ["31", "09", "2023"], ["x", "y", "z"], ["1", "13", "2024"]],
+)
+def test_a_forecast_date_that_is_not_a_real_date_is_refused_and_the_stored_date_kept(app, pm, ids, boxes):
+    update_id = ids.update("GOV", "nov_dec")
+    before = stored_update(app, update_id)
+    assert before[3] is not None, "the demo's Governance workstream has a forecast date"
+    _, form = open_editor(pm, update_id)
+    response = save(pm, update_id, form, forecast_completion_date=boxes)
+    assert response.status_code == 422
+    assert "must be a real date" in error_beside(text(response), "forecast_completion_date")
+    assert stored_update(app, update_id) == before
+
+
+def test_a_body_larger_than_any_page_posts_is_refused(app, pm, ids):
+    update_id = ids.update("GOV", "nov_dec")
+    response = pm.post(
+        f"/updates/{update_id}/edit", data={"csrf_token": pm.token, "key_activities": "x" * (5 * 1024 * 1024)}
+    )
+    assert response.status_code == 413
