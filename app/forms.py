@@ -1,7 +1,8 @@
 """What every Waymark form shares: the version it was based on, trimmed text, limits, and how a
 workflow refusal's messages reach the fields."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField
+from wtforms import DateField, IntegerField, RadioField, SelectField
+from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
 
 LONG_TEXT = 20_000
@@ -25,17 +26,44 @@ class DayMonthYearField(DateField):
     """A GOV.UK date input (day, month, year boxes) with a GOV.UK error message."""
 
     def process_formdata(self, valuelist):
-        if len(valuelist) != 3:
-            # Not posted as day, month, year: treat as not given (the widget needs three boxes or none).
-            self.raw_data = None
-            self.data = None
+        if not valuelist:
+            # Not posted at all: left as it was.
+            self.raw_data = self.data = None
             return
+        if len(valuelist) != 3:
+            # The page posts a day, a month and a year; anything else is not a date, and must not clear
+            # one. The boxes show what was sent (the widget draws exactly three).
+            self.raw_data = (list(valuelist) + ["", ""])[:3]
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, like 7 11 2023")
         if any(part.strip() for part in valuelist):
             try:
                 super().process_formdata([" ".join(part.strip() for part in valuelist)])
             except ValueError:
                 self.data = None
                 raise ValueError(f"{self.label.text} must be a real date, like 7 11 2023") from None
+
+
+class _KnownChoice:
+    """A choice field whose refusal of a value outside its choices reads like the rest of the service."""
+
+    def __init__(self, *args, unknown_choice: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unknown_choice = unknown_choice
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.unknown_choice) from None
+
+
+class ChoiceRadioField(_KnownChoice, RadioField):
+    pass
+
+
+class ChoiceSelectField(_KnownChoice, SelectField):
+    pass
 
 
 class VersionedForm(FlaskForm):

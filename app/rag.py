@@ -32,6 +32,11 @@ class RAG(enum.Enum):
     def is_worse_than(self, other: "RAG") -> bool:
         return self.severity > other.severity
 
+    @classmethod
+    def named(cls, name: object) -> "RAG | None":
+        """The rating with this name ("GREEN_AMBER"), or None for anything else a request may carry."""
+        return cls.__members__.get(name) if isinstance(name, str) else None
+
 
 RAG_DEFINITIONS = {
     RAG.GREEN: (

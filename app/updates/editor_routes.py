@@ -48,8 +48,8 @@ def _last_update(update: WorkstreamUpdate) -> WorkstreamUpdate | None:
 
 
 def _rag_change_needed(update: WorkstreamUpdate, proposed: str | None, last: WorkstreamUpdate | None) -> bool:
-    last_rag = last.agreed_rag if last else None
-    return bool(proposed and last_rag and RAG[proposed] is not last_rag)
+    last_rag, chosen = (last.agreed_rag if last else None), RAG.named(proposed)
+    return bool(chosen and last_rag and chosen is not last_rag)
 
 
 def _editor(update: WorkstreamUpdate, form, base: dict, status: int = 200, **extra):
@@ -185,8 +185,6 @@ def rag_change_reason(update_id: int):
     """The reason-for-change field, shown when the chosen rating differs from last period's agreed one."""
     update = _editable(update_id)
     proposed = request.args.get("proposed_rag")
-    if proposed not in RAG.__members__:
-        proposed = None
     last = _last_update(update)
     return render_template(
         "updates/_rag_change_reason.html",

@@ -5,11 +5,11 @@ lengths and shapes, so the table stays the one place the rules live.
 """
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import FieldList, FormField, HiddenField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, SelectChoice, SubmitField, TextAreaField
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import LONG_TEXT, SHORT_TEXT, DayMonthYearField, VersionedForm, strip
+from app.forms import LONG_TEXT, SHORT_TEXT, ChoiceRadioField, ChoiceSelectField, DayMonthYearField, VersionedForm, strip
 from app.models import MilestoneStatus
 from app.rag import RAG
 
@@ -27,11 +27,12 @@ def rag_choices():
 
 
 class MilestoneStatusForm(PlainForm):
-    status = SelectField(
+    status = ChoiceSelectField(
         "Status",
         choices=[SelectChoice("", "Select a status")] + [SelectChoice(s.name, s.label) for s in MilestoneStatus],
         widget=GovSelect(),
         validators=[Optional()],
+        unknown_choice="Select the milestone's status from the list",
     )
     status_note = TextAreaField("Status note", widget=GovTextArea(), filters=[strip], validators=[_short("Status note")])
 
@@ -44,7 +45,10 @@ class UpdateEditForm(VersionedForm):
     concerns = TextAreaField(
         "Concerns and issues", widget=GovTextArea(), filters=[strip], validators=[_long("Concerns and issues")]
     )
-    proposed_rag = RadioField("RAG rating", choices=rag_choices(), widget=GovRadioInput(), validators=[Optional()])
+    proposed_rag = ChoiceRadioField(
+        "RAG rating", choices=rag_choices(), widget=GovRadioInput(), validators=[Optional()],
+        unknown_choice="Select a RAG rating from the five shown",
+    )
     rag_rationale = TextAreaField(
         "RAG rating rationale", widget=GovTextArea(), filters=[strip], validators=[_long("RAG rating rationale")]
     )
@@ -85,7 +89,10 @@ class ApproveUpdateForm(VersionedForm):
     sponsor_comments = TextAreaField(
         "Sponsor comments", widget=GovTextArea(), filters=[strip], validators=[_long("Sponsor comments")]
     )
-    agreed_rag = RadioField("Agreed RAG rating", choices=rag_choices(), widget=GovRadioInput(), validators=[Optional()])
+    agreed_rag = ChoiceRadioField(
+        "Agreed RAG rating", choices=rag_choices(), widget=GovRadioInput(), validators=[Optional()],
+        unknown_choice="Select the agreed RAG rating from the five shown",
+    )
     agreed_rag_justification = TextAreaField(
         "Why you are agreeing a different rating",
         widget=GovTextArea(),
