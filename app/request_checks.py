@@ -22,14 +22,6 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def bounded_int(value: str | None) -> int:
-    """`type=` for request.args.get: an integer the database can compare with, or ValueError."""
-    number = int(value)
-    if not -LARGEST_ID <= number <= LARGEST_ID:
-        raise ValueError(f"{value!r} is out of range")
-    return number
-
-
 def register(app: Flask) -> None:
     """Call before any blueprint is registered: the converter is bound when each rule is added."""
     app.url_map.converters["int"] = DatabaseId
