@@ -27,6 +27,7 @@ MODEL_TABLES = {
     "outbox_message",
     "report_export",
     "password_reset_token",
+    "kept_request",
 }
 
 

@@ -12,12 +12,21 @@ from app.models.updates import (
     UpdateState,
     WorkstreamUpdate,
 )
-from app.models.users import PROGRAMME_ROLES, WORKSTREAM_ROLES, PasswordResetToken, Role, RoleAssignment, User
+from app.models.users import (
+    PROGRAMME_ROLES,
+    WORKSTREAM_ROLES,
+    KeptRequest,
+    PasswordResetToken,
+    Role,
+    RoleAssignment,
+    User,
+)
 from app.rag import RAG
 
 __all__ = [
     "AuditEvent",
     "AuditTrailIsAppendOnly",
+    "KeptRequest",
     "Milestone",
     "MilestoneKind",
     "MilestoneStatus",

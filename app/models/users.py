@@ -180,3 +180,21 @@ class RoleAssignment(db.Model):
             name="workstream_role_has_workstream",
         ),
     )
+
+
+class KeptRequest(db.Model):
+    """A form post that arrived just after its sender's session ended without activity, kept so that it is
+    applied once the same person signs in again (app/auth/kept_requests.py). The form's CSRF token is not kept."""
+
+    __tablename__ = "kept_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One kept post per person: a later one replaces it.
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    endpoint: Mapped[str] = mapped_column(sa.String(100))
+    view_args: Mapped[dict] = mapped_column(sa.JSON)
+    # The posted fields as [name, value] pairs, in the order sent (a name may repeat).
+    form: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
