@@ -3,13 +3,14 @@ import secrets
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 from limits import parse_many
-from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException
 
-from app.auth import bp
+from app.auth import bp, kept_requests
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm
 from app.auth.passwords import password_problem
 from app.auth.services import (
@@ -20,11 +21,12 @@ from app.auth.services import (
     send_reset_link,
     usable_reset_token,
 )
-from app.extensions import db, limiter, login_manager
+from app.extensions import db, htmx, limiter, login_manager
 from app.models import User
 from app.models.users import normalise_email
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
+SESSION_SECONDS_LEFT_HEADER = "Waymark-Session-Seconds-Left"
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to continue"
@@ -46,21 +48,78 @@ def load_user(session_id: str):
 
 @bp.before_app_request
 def enforce_session_limits():
-    """End a session idle for too long, or open for too long whatever happens."""
+    """End a session idle for too long, or open for too long whatever happens. A form post that arrives
+    just after the end is kept, to be applied once the same person signs in again."""
     if not current_user.is_authenticated:
         return None
     now = time.time()
-    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
-    if now - session.get("seen_at", now) > idle or now - session.get("signed_in_at", now) > absolute:
+    if session_seconds_left(now) < 0:
+        kept_id = kept_requests.keep(current_user._get_current_object())
         logout_user()
         session.clear()
-        flash("You were signed out because your session ended. Sign in again to continue.", "info")
-        return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
+        if kept_id is not None:
+            session[kept_requests.SESSION_KEY] = kept_id
+            flash("You were signed out because your session ended. What you sent has been kept: sign in again "
+                  "and it will be saved.", "info")
+        else:
+            flash("You were signed out because your session ended. Sign in again to continue.", "info")
+        return _to_sign_in(_page_to_return_to())
     # Written at most once a minute, so the cookie is not rewritten on every request.
     if now - session.get("seen_at", 0) > 60:
         session["seen_at"] = now
     return None
+
+
+def session_seconds_left(now: float) -> float:
+    """How long this session has before it ends: idle time left, or time left in its whole life if less."""
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    return min(idle - (now - session.get("seen_at", now)), absolute - (now - session.get("signed_in_at", now)))
+
+
+@bp.after_app_request
+def tell_the_page_when_the_session_ends(response):
+    """Pages warn before the session ends (static/js/session-timeout.mjs); htmx answers keep them up to date."""
+    if current_user.is_authenticated and "seen_at" in session:
+        response.headers[SESSION_SECONDS_LEFT_HEADER] = str(max(0, int(session_seconds_left(time.time()))))
+    return response
+
+
+@login_manager.unauthorized_handler
+def ask_to_sign_in():
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return _to_sign_in(_page_to_return_to())
+
+
+def _page_to_return_to() -> str | None:
+    """The page asked for; for a post, its address if that is also a page (the editor's save, say)."""
+    if request.method == "GET":
+        return request.full_path
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+    except HTTPException:
+        return None
+    return request.path
+
+
+def _to_sign_in(next_path: str | None):
+    """To the sign-in page, coming back to `next_path` after. An htmx request moves the whole page there
+    (with the page it came from as next), rather than placing a sign-in page inside a fragment."""
+    if htmx:
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        page = current.path + (f"?{current.query}" if current.query else "") if current.netloc == request.host else None
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = login_url("auth.sign_in", page)
+        return response
+    return redirect(login_url("auth.sign_in", next_path))
+
+
+@bp.post("/session/extend")
+@login_required
+def extend_session():
+    """'Stay signed in', and typing in a form: the session's idle time starts again."""
+    session["seen_at"] = time.time()
+    return "", 204
 
 
 def over_limit(*checks: tuple[str, str]) -> bool:
@@ -91,9 +150,12 @@ def sign_in():
     if form.validate_on_submit():
         user = attempt_sign_in(form.email.data, form.password.data)
         if user is not None:
+            kept_id = session.get(kept_requests.SESSION_KEY)
             session.clear()
             login_user(user)
             session["signed_in_at"] = session["seen_at"] = time.time()
+            if kept_id is not None and (answer := kept_requests.replay(kept_id, user)) is not None:
+                return answer
             return redirect(_safe_next(request.args.get("next")))
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form), 200 if not form.errors else 400

@@ -7,8 +7,10 @@ import datetime as dt
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
 
 from app import workflow
+from app.auth.kept_requests import replayable
 from app.extensions import db, htmx
 from app.forms import normalise_text
 from app.models import UpdateState, WorkstreamUpdate
@@ -100,7 +102,7 @@ def _form_data(fields: dict[str, str], update: WorkstreamUpdate) -> dict:
     return data
 
 
-def _form_values(form: UpdateEditForm) -> dict[str, str]:
+def _form_values(form: UpdateEditForm, formdata) -> dict[str, str]:
     """What the person sent, by field name. Fields the request did not carry are left out: untouched."""
     values = {name: form[name].data or "" for name in TEXT_FIELDS}
     values["proposed_rag"] = form.proposed_rag.data or ""
@@ -112,12 +114,12 @@ def _form_values(form: UpdateEditForm) -> dict[str, str]:
     values["workstream_description"] = form.workstream_description.data or ""
     values["outcomes"] = form.outcomes.data or ""
     # A rating left unselected is not sent at all, so it counts as a choice only alongside the other fields.
-    sent = set(request.form) | ({"proposed_rag"} if "rag_rationale" in request.form else set())
+    sent = set(formdata) | ({"proposed_rag"} if "rag_rationale" in formdata else set())
     return {name: value for name, value in values.items() if name in sent}
 
 
-def _posted(prefix: str) -> dict[str, str]:
-    return {key[len(prefix):]: normalise_text(value) for key, value in request.form.items() if key.startswith(prefix)}
+def _posted(prefix: str, formdata) -> dict[str, str]:
+    return {key[len(prefix):]: normalise_text(value) for key, value in formdata.items() if key.startswith(prefix)}
 
 
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
@@ -127,13 +129,31 @@ def edit(update_id: int):
     if request.method == "GET":
         fields = draft_fields(update)
         return _editor(update, UpdateEditForm(formdata=None, data=_form_data(fields, update)), fields)
-    form = UpdateEditForm()
-    base = _posted("base::")
+    return _save(update, UpdateEditForm(), request.form)
+
+
+@replayable("updates.edit")
+def replay_edit(view_args: dict, formdata):
+    """A save that arrived just after the person's session ended, applied now they have signed in again."""
+    try:
+        update = load_update(int(view_args["update_id"]))
+    except HTTPException:  # gone, or no longer theirs to see: sign-in goes on as usual
+        return None
+    refused = workflow.edit_refusal(update, current_user)
+    if refused is not None:
+        flash(f"What you sent when your session ended was not saved: {refused.message}", "info")
+        return redirect(url_for("updates.show", update_id=update.id))
+    # Its CSRF token was checked when it was kept, against the session it was sent in.
+    return _save(update, UpdateEditForm(formdata=formdata, meta={"csrf": False}), formdata)
+
+
+def _save(update: WorkstreamUpdate, form: UpdateEditForm, formdata):
+    base = _posted("base::", formdata)
     if not form.validate():
         return _editor(update, form, base, 422)
-    mine = _form_values(form)
+    mine = _form_values(form, formdata)
     # In a conflict the person chose, field by field, to keep their text or use the saved one.
-    for field, choice in _posted("resolve::").items():
+    for field, choice in _posted("resolve::", formdata).items():
         if choice == "saved" and field in base:
             mine[field] = base[field]
     result = save_draft(update, current_user, form.version.data, base, mine)
