@@ -31,6 +31,7 @@ from sqlalchemy.orm import undefer
 from app.extensions import db
 from app.models import ProgrammeReport, ReportingPeriod, ReportState
 from app.reports.content import fingerprint, report_content
+from app.reports.signed_off import sections_disagreeing_with_snapshots
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
@@ -504,10 +505,12 @@ class Verification:
     revisions: list[RevisionCheck]
     guard_problems: list[str]
     guards_expected: int
+    # Where the signed-off sections (what readers' pages read) disagree with the snapshots.
+    section_problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(check.ok for check in self.revisions) and not self.guard_problems
+        return all(check.ok for check in self.revisions) and not self.guard_problems and not self.section_problems
 
     @property
     def mismatched(self) -> int:
@@ -572,7 +575,8 @@ def verify() -> Verification:
             check.live_differences = differences(snapshot, live)
             check.later_revision = latest_revision[report.period_id] > report.revision
         checks.append(check)
+    sections = sections_disagreeing_with_snapshots()
     with db.engine.connect() as connection:
         problems = guard_problems(connection)
     db.session.rollback()
-    return Verification(checks, problems, guard_count(db.engine.dialect.name))
+    return Verification(checks, problems, guard_count(db.engine.dialect.name), sections)

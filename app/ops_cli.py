@@ -46,9 +46,10 @@ def restore_command(path: str, replace: bool) -> None:
 @click.command("verify")
 @with_appcontext
 def verify_command() -> None:
-    """Check every signed-off revision's snapshot against its fingerprint, and the database guards.
+    """Check every signed-off revision's snapshot against its fingerprint, the signed-off sections readers'
+    pages read against the snapshots, and the database guards.
 
-    Exits 1 on a mismatch or a missing guard. Whether the live rows still give the signed-off content is
+    Exits 1 on a mismatch, a signed-off section that disagrees with its snapshot, or a missing guard. Whether the live rows still give the signed-off content is
     reported for information only: workstream details or people may rightly have changed since sign-off.
     """
     from app.operations import verify
@@ -67,6 +68,10 @@ def verify_command() -> None:
                 f"   (information) the live rows now give different content ({why}), at "
                 f"{', '.join(check.live_differences)}; the signed-off snapshot is what counts"
             )
+    for problem in result.section_problems:
+        click.echo(f"SECTIONS {problem}")
+    if not result.section_problems:
+        click.echo("OK the signed-off sections agree with the snapshots")
     if result.guard_problems:
         for problem in result.guard_problems:
             click.echo(f"GUARD {problem}")

@@ -28,6 +28,7 @@ MODEL_TABLES = {
     "report_export",
     "password_reset_token",
     "kept_request",
+    "signed_off_section",
 }
 
 
@@ -118,3 +119,22 @@ def test_downgrade_to_base_removes_every_model_table_and_upgrade_can_run_again(e
         # The downgrade left nothing behind that stops a fresh upgrade.
         upgrade()
         assert table_names() == set(db.metadata.tables) | {"alembic_version"}
+
+
+def test_the_signed_off_sections_migration_fills_them_from_the_stored_snapshots(app):
+    """Upgrading a database that already holds signed-off revisions gives each its signed-off sections."""
+    from app.models.reports import SignedOffSection
+    from app.reports.signed_off import sections_disagreeing_with_snapshots
+
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(SignedOffSection))
+        db.session.remove()
+        downgrade(revision="0005")
+        assert "signed_off_section" not in table_names()
+        upgrade()
+        after = db.session.scalar(sa.select(sa.func.count()).select_from(SignedOffSection))
+        problems = sections_disagreeing_with_snapshots()
+        db.session.remove()
+    # The demo signs two periods off, each with every one of its five workstreams.
+    assert before == after == 10
+    assert problems == []

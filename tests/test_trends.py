@@ -8,8 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import RAG, ProgrammeReport, ReportState, UpdateState, Workstream, WorkstreamUpdate
+from app.models import RAG, ProgrammeReport, UpdateState, User, Workstream, WorkstreamUpdate
+from app.models.types import utcnow
 from app.periods.services import open_period
+from app.reports.services import lock
 from tests.demo_ids import demo_ids
 
 CMT_OTHER = "steve.cox@example.org"
@@ -216,8 +218,9 @@ def period_end(start: dt.date) -> dt.date:
 
 
 def add_periods(app, count: int, sign_off: bool = False) -> None:
-    """`count` two-month periods from January 2024, every update approved with an agreed rating."""
-    with app.app_context():
+    """`count` two-month periods from January 2024, every update approved with an agreed rating, and with
+    `sign_off` signed off as CMT does it (the snapshot and what readers' pages read of it)."""
+    with app.test_request_context():
         start = dt.date(2024, 1, 1)
         for index in range(count):
             end = period_end(start)
@@ -232,7 +235,8 @@ def add_periods(app, count: int, sign_off: bool = False) -> None:
             db.session.commit()
             if sign_off:
                 report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
-                report.state = ReportState.SIGNED_OFF
+                cmt_member = db.session.scalar(sa.select(User).where(User.email == CMT_OTHER))
+                lock(report, cmt_member, end + dt.timedelta(days=10), utcnow())
                 db.session.commit()
             start = end + dt.timedelta(days=1)
 

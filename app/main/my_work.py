@@ -19,6 +19,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.reports.queries import periods_by_latest_state
+from app.reports.signed_off import latest_signed_off_periods
 from app.workflow import holder_roles
 
 UPDATE_TASKS = {
@@ -80,7 +81,8 @@ def work_for(user: User) -> list[WorkItem]:
                 period.iib_meeting_date,
                 f"Revision {report.revision}",
             )
-            for period, report in periods_by_latest_state(signed_off=True, limit=3)
+            # A reopened period stays here with its signed-off revision until the next one is signed off.
+            for period, report in latest_signed_off_periods(limit=3)
         ]
     return sorted(items, key=lambda item: (item.due or dt.date.max, item.title, item.subject))
 

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models.programme import ReportingPeriod
 from app.models.types import UTCDateTime, enum_column, utcnow
 from app.models.users import User
+from app.rag import RAG
 
 
 class ReportState(enum.Enum):
@@ -72,3 +73,30 @@ class ReportExport(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("report_id", "format"),)
+
+
+class SignedOffSection(db.Model):
+    """What one signed-off revision holds of one workstream: its update, agreed rating and details.
+
+    Written at sign-off from the snapshot, so pages for readers find what was signed off without reading
+    whole snapshots; `flask verify` checks every row against its revision's snapshot.
+    """
+
+    __tablename__ = "signed_off_section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("programme_report.id", ondelete="CASCADE"))
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("reporting_period.id"))
+    revision: Mapped[int]
+    workstream_id: Mapped[int] = mapped_column(sa.ForeignKey("workstream.id"), index=True)
+    update_id: Mapped[int] = mapped_column(sa.ForeignKey("workstream_update.id"))
+    agreed_rag: Mapped[RAG | None] = mapped_column(enum_column(RAG, name="signed_off_agreed_rag"))
+    # The snapshot's workstream details (description, outcomes, people, dates) as signed off.
+    workstream_details: Mapped[dict] = mapped_column(sa.JSON, deferred=True)
+
+    report: Mapped[ProgrammeReport] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "workstream_id"),
+        sa.Index("ix_signed_off_section_period_id_revision", "period_id", "revision"),
+    )

@@ -18,6 +18,7 @@ from app.periods.queries import active_workstreams, all_periods, find_period
 from app.permissions import can, is_officer, require
 from app.reports.queries import latest_report, latest_reports, signed_off_revisions
 from app.reports.services import save_overview
+from app.reports.signed_off import differing_ratings, latest_signed_off_reports, signed_off_ratings
 from app.reports.trends import rag_history
 
 # The heat-map on the periods list shows at most this many periods, the latest.
@@ -53,16 +54,25 @@ def index():
             sa.select(Workstream).where(Workstream.active.is_(True)).order_by(Workstream.display_order, Workstream.title)
         )
     )
-    history = rag_history([w.id for w in workstreams], period_ids={p.id for p in columns}) if columns else {}
+    workstream_ids, column_ids = [w.id for w in workstreams], [p.id for p in columns]
+    signed_off = signed_off_ratings(workstream_ids, column_ids)
+    officer = is_officer(current_user)
+    if officer:
+        history = rag_history(workstream_ids, period_ids=set(column_ids)) if columns else {}
+        ratings = {(wid, rated.period_id): rated.rag for wid, rated_periods in history.items() for rated in rated_periods}
+    else:
+        # Readers see each period as its latest signed-off revision holds it, while a later one is prepared.
+        ratings = signed_off
     return render_template(
         "periods/index.html",
         periods=listed,
         page=page,
         pages=pages,
-        reports=latest_reports([p.id for p in listed]),
+        reports=latest_reports([p.id for p in listed]) if officer else latest_signed_off_reports(p.id for p in listed),
         heatmap_periods=columns,
         heatmap_workstreams=workstreams,
-        ratings={(wid, rated.period_id): rated.rag for wid, rated_periods in history.items() for rated in rated_periods},
+        ratings=ratings,
+        not_signed_off=differing_ratings(ratings, signed_off) if officer else set(),
         older_periods=len(periods) - len(columns),
     )
 

@@ -7,10 +7,11 @@ from app import audit
 from app.extensions import db
 from app.models import ProgrammeReport, ReportState, User
 from app.reports.content import fingerprint, report_content
+from app.reports.signed_off import sections_from_snapshot
 
 
 def lock(report: ProgrammeReport, signed_off_by: User, cmt_meeting_date: dt.date, signed_off_at: dt.datetime) -> None:
-    """Mark the revision signed off and store its snapshot and fingerprint.
+    """Mark the revision signed off and store its snapshot and fingerprint, and its signed-off sections.
 
     Everything is set before one flush: once the row is SIGNED_OFF the database refuses further changes.
     """
@@ -22,6 +23,7 @@ def lock(report: ProgrammeReport, signed_off_by: User, cmt_meeting_date: dt.date
     report.snapshot = snapshot
     report.content_fingerprint = fingerprint(snapshot)
     report.state = ReportState.SIGNED_OFF
+    db.session.add_all(sections_from_snapshot(report, snapshot))
     db.session.flush()
 
 

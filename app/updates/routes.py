@@ -119,4 +119,7 @@ def review(update_id: int):
     from app.updates.review import build_review
 
     update = load_update(update_id)
+    if not is_officer(current_user):
+        # The review compares live rows; readers read the update as it was signed off.
+        return redirect(url_for("updates.show", update_id=update.id))
     return render_template("updates/review.html", update=update, review=build_review(update))

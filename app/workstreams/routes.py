@@ -1,4 +1,7 @@
-"""Workstreams: the list, and each workstream's details and updates over time."""
+"""Workstreams: the list, and each workstream's details and updates over time.
+
+Readers (IIB members, viewers) see what the signed-off revisions hold; officers see the live rows, with what is
+not yet signed off marked."""
 import sqlalchemy as sa
 from flask import abort, render_template
 from flask_login import current_user, login_required
@@ -9,7 +12,14 @@ from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUp
 from app.periods.queries import active_workstreams
 from app.permissions import can, is_officer, require
 from app.reports.content import workstream_details
-from app.reports.queries import signed_off_period_ids
+from app.reports.queries import latest_reports
+from app.reports.signed_off import (
+    not_signed_off_fields,
+    signed_off_details,
+    signed_off_rag_history,
+    signed_off_ratings,
+    signed_off_sections_of,
+)
 from app.reports.trends import rag_history
 from app.workstreams import bp
 
@@ -20,8 +30,15 @@ TREND_PERIODS = 8
 @bp.get("/workstreams")
 @login_required
 def index():
-    workstreams = [w for w in active_workstreams() if can(current_user, "view_workstream", w)]
-    return render_template("workstreams/index.html", workstreams=workstreams)
+    officer = is_officer(current_user)
+    workstreams = [w for w in active_workstreams(with_outcomes=officer) if can(current_user, "view_workstream", w)]
+    signed_off = signed_off_details(w.id for w in workstreams)
+    if officer:
+        live = {w.id: workstream_details(w) for w in workstreams}
+        rows = [(w, live[w.id], not_signed_off_fields(live[w.id], signed_off.get(w.id))) for w in workstreams]
+    else:
+        rows = [(w, signed_off.get(w.id), set()) for w in workstreams]
+    return render_template("workstreams/index.html", rows=rows, is_officer=officer)
 
 
 @bp.get("/workstreams/<int:workstream_id>")
@@ -36,21 +53,38 @@ def show(workstream_id: int):
         )
     ) or abort(404)
     require("view_workstream", workstream)
-    updates = db.session.scalars(
-        sa.select(WorkstreamUpdate)
-        .join(ReportingPeriod)
-        .where(WorkstreamUpdate.workstream_id == workstream.id)
-        .options(selectinload(WorkstreamUpdate.period))
-        .order_by(ReportingPeriod.start_date.desc())
-    )
-    visible = [u for u in updates if can(current_user, "view_update", u)]
-    # Readers (IIB members, viewers) see the trend over signed-off periods only.
-    readable = None if is_officer(current_user) else signed_off_period_ids()
-    trend = rag_history([workstream.id], periods=TREND_PERIODS, period_ids=readable)[workstream.id]
+    signed_off = signed_off_details([workstream.id]).get(workstream.id)
+    if not is_officer(current_user):
+        return render_template(
+            "workstreams/show_signed_off.html",
+            workstream=workstream,
+            details=signed_off,
+            sections=signed_off_sections_of(workstream.id),
+            trend=signed_off_rag_history([workstream.id], periods=TREND_PERIODS)[workstream.id],
+        )
+    updates = [
+        u
+        for u in db.session.scalars(
+            sa.select(WorkstreamUpdate)
+            .join(ReportingPeriod)
+            .where(WorkstreamUpdate.workstream_id == workstream.id)
+            .options(selectinload(WorkstreamUpdate.period))
+            .order_by(ReportingPeriod.start_date.desc())
+        )
+        if can(current_user, "view_update", u)
+    ]
+    reports = latest_reports([u.period_id for u in updates])
+    details = workstream_details(workstream)
+    trend = rag_history([workstream.id], periods=TREND_PERIODS)[workstream.id]
+    signed_ratings = signed_off_ratings([workstream.id], [rated.period_id for rated in trend])
     return render_template(
         "workstreams/show.html",
         workstream=workstream,
-        details=workstream_details(workstream),
-        updates=visible,
+        details=details,
+        not_signed_off=not_signed_off_fields(details, signed_off),
+        updates=[(u, u.period_id in reports and reports[u.period_id].is_locked) for u in updates],
         trend=trend,
+        trend_not_signed_off=[
+            rated for rated in trend if rated.rag is not signed_ratings.get((workstream.id, rated.period_id))
+        ],
     )
