@@ -503,14 +503,12 @@ def test_text_xml_cannot_hold_is_dropped_rather_than_breaking_the_document(signe
     assert overview[0].text == "Pasted from Word\tcolumns"
 
 
-def test_a_forty_workstream_pack_builds_in_well_under_a_second(signed_off):
+def test_a_forty_workstream_pack_has_every_workstream_in_its_status_table_and_sections(signed_off):
     content, _ = signed_off
     big = copy.deepcopy(content)
     big["workstreams"] = [copy.deepcopy(section) for _ in range(8) for section in content["workstreams"]]
     big["status_table"] = [dict(row) for _ in range(8) for row in content["status_table"]]
-    build_docx(big, draft=True)  # warm up imports and the template
-    started = time.perf_counter()
-    data = build_docx(big, draft=True)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
-    assert [t for s, t in headings(open_docx(data)) if s == "Heading 2" and t in WORKSTREAMS] == WORKSTREAMS * 8
+    document = open_docx(build_docx(big, draft=True))
+    status = next(b for b in section_blocks(document, 1, "Individual Workstream Status") if isinstance(b, Table))
+    assert [row[0] for row in rows_text(status)[1:]] == WORKSTREAMS * 8
+    assert [t for s, t in headings(document) if s == "Heading 2" and t in WORKSTREAMS] == WORKSTREAMS * 8
