@@ -497,3 +497,22 @@ def test_a_workstream_missing_from_the_newest_signed_off_period_shows_its_detail
     expected = next(s["workstream"] for s in jul_aug["workstreams"] if s["workstream"]["code"] == "PTN")
     assert details[ids.workstreams["PTN"]] == expected
     assert details[ids.workstreams["GOV"]]["code"] == "GOV"
+
+
+def test_staff_see_a_reopened_period_and_its_updates_marked_not_yet_signed_off(signed_in, changed):
+    client = signed_in(PMO)
+    period = plain(client.get(f"/periods/{changed.periods['sep_oct']}").get_data(as_text=True))
+    assert f"{NOT_SIGNED_OFF} The table and overview below are live. IIB members and viewers see revision 1" in period
+    update = plain(client.get(f"/updates/{changed.update('GOV', 'sep_oct')}").get_data(as_text=True))
+    assert f"{NOT_SIGNED_OFF} This is the live highlight report. IIB members and viewers see it as revision 1" in update
+    assert f"{MARKER}-REOPENED-ACTIVITIES" in update
+
+
+def test_staff_see_the_open_period_marked_and_a_signed_off_one_not(signed_in, ids):
+    client = signed_in(PMO)
+    open_period = plain(client.get(f"/periods/{ids.periods['nov_dec']}").get_data(as_text=True))
+    assert "IIB members and viewers see this period once CMT signs it off" in open_period
+    draft = plain(client.get(f"/updates/{ids.update('GOV', 'nov_dec')}").get_data(as_text=True))
+    assert "IIB members and viewers see it once CMT signs the period off" in draft
+    for path in (f"/periods/{ids.periods['sep_oct']}", f"/updates/{ids.update('GOV', 'sep_oct')}"):
+        assert NOT_SIGNED_OFF not in plain(client.get(path).get_data(as_text=True)), path

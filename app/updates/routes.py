@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.models import RoleAssignment, Workstream, WorkstreamUpdate
 from app.permissions import is_officer, require
+from app.reports.queries import signed_off_revisions
 from app.reports.sections import section_for_officer, section_for_reader
 from app.updates import bp
 from app.updates.completeness import submission_problems
@@ -67,6 +68,7 @@ def _page_context(update: WorkstreamUpdate, forms: dict | None = None) -> dict:
         "history": history_for_update(update),
         "locked": workflow.is_locked(update),
         "is_officer": is_officer(current_user),
+        "signed_off_revision": (signed_off_revisions(update.period) or [None])[-1],
     }
 
 
