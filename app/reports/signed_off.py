@@ -78,6 +78,26 @@ def latest_signed_off_reports(period_ids) -> dict[int, ProgrammeReport]:
     return {report.period_id: report for report in reports}
 
 
+def periods_signed_off_now(period_ids) -> set[int]:
+    """Those of these periods whose latest revision is signed off (no later revision is being prepared)."""
+    period_ids = list(period_ids)
+    if not period_ids:
+        return set()
+    newest = (
+        sa.select(ProgrammeReport.period_id, sa.func.max(ProgrammeReport.revision).label("revision"))
+        .where(ProgrammeReport.period_id.in_(period_ids))
+        .group_by(ProgrammeReport.period_id)
+        .subquery()
+    )
+    return set(
+        db.session.scalars(
+            sa.select(ProgrammeReport.period_id)
+            .join(newest, sa.and_(ProgrammeReport.period_id == newest.c.period_id, ProgrammeReport.revision == newest.c.revision))
+            .where(ProgrammeReport.state == ReportState.SIGNED_OFF)
+        )
+    )
+
+
 def latest_signed_off_periods(limit: int) -> list[tuple[ReportingPeriod, ProgrammeReport]]:
     """The newest periods with a signed-off revision, newest first, each with its latest signed-off revision."""
     latest = _latest_signed_off_revision()

@@ -12,9 +12,9 @@ from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUp
 from app.periods.queries import active_workstreams
 from app.permissions import can, is_officer, require
 from app.reports.content import workstream_details
-from app.reports.queries import latest_reports
 from app.reports.signed_off import (
     not_signed_off_fields,
+    periods_signed_off_now,
     signed_off_details,
     signed_off_rag_history,
     signed_off_ratings,
@@ -73,7 +73,7 @@ def show(workstream_id: int):
         )
         if can(current_user, "view_update", u)
     ]
-    reports = latest_reports([u.period_id for u in updates])
+    signed_off_now = periods_signed_off_now({u.period_id for u in updates})
     details = workstream_details(workstream)
     trend = rag_history([workstream.id], periods=TREND_PERIODS)[workstream.id]
     signed_ratings = signed_off_ratings([workstream.id], [rated.period_id for rated in trend])
@@ -82,7 +82,7 @@ def show(workstream_id: int):
         workstream=workstream,
         details=details,
         not_signed_off=not_signed_off_fields(details, signed_off),
-        updates=[(u, u.period_id in reports and reports[u.period_id].is_locked) for u in updates],
+        updates=[(u, u.period_id in signed_off_now) for u in updates],
         trend=trend,
         trend_not_signed_off=[
             rated for rated in trend if rated.rag is not signed_ratings.get((workstream.id, rated.period_id))
