@@ -245,7 +245,7 @@ def assert_list_answer(response, name, update_id, htmx, status=200):
 def answer_messages(client, response, htmx) -> list[str]:
     """The messages an answer carries: htmx's status region, or the flashes on the page the redirect leads to."""
     if htmx:
-        return [m.strip() for m in re.findall(r'<div id="editor-status"[^>]*hx-swap-oob="true">(.*?)</div>',
+        return [m.strip() for m in re.findall(r'<div id="editor-status"[^>]*data-hx-swap-oob="true">(.*?)</div>',
                                               text(response), re.S)]
     return flashes(follow(client, response))
 
