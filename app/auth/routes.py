@@ -77,11 +77,16 @@ def session_seconds_left(now: float) -> float:
     return min(idle - (now - session.get("seen_at", now)), absolute - (now - session.get("signed_in_at", now)))
 
 
+@bp.app_template_global("session_seconds_left")
+def whole_seconds_left() -> int:
+    return max(0, int(session_seconds_left(time.time())))
+
+
 @bp.after_app_request
 def tell_the_page_when_the_session_ends(response):
     """Pages warn before the session ends (static/js/session-timeout.mjs); htmx answers keep them up to date."""
     if current_user.is_authenticated and "seen_at" in session:
-        response.headers[SESSION_SECONDS_LEFT_HEADER] = str(max(0, int(session_seconds_left(time.time()))))
+        response.headers[SESSION_SECONDS_LEFT_HEADER] = str(whole_seconds_left())
     return response
 
 
