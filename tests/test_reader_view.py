@@ -474,7 +474,7 @@ def test_verify_names_a_signed_off_section_that_no_longer_agrees_with_its_snapsh
     result = invoke(app, "verify")
     assert result.exit_code == 1
     assert (
-        f"SECTIONS period {ids.periods['sep_oct']} revision 1: workstream {ids.workstreams['PRC']}'s agreed_rag "
+        f"SECTIONS 1 September 2023 – 31 October 2023 revision 1: workstream {ids.workstreams['PRC']}'s agreed_rag "
         "differs from the snapshot"
     ) in result.output
 
@@ -516,3 +516,22 @@ def test_staff_see_the_open_period_marked_and_a_signed_off_one_not(signed_in, id
     assert "IIB members and viewers see it once CMT signs the period off" in draft
     for path in (f"/periods/{ids.periods['sep_oct']}", f"/updates/{ids.update('GOV', 'sep_oct')}"):
         assert NOT_SIGNED_OFF not in plain(client.get(path).get_data(as_text=True)), path
+
+
+def test_verify_names_a_signed_off_section_that_is_missing(app, ids):
+    from app.models.reports import SignedOffSection
+    from tests.test_operations import invoke
+
+    with app.app_context():
+        db.session.execute(
+            sa.delete(SignedOffSection).where(
+                SignedOffSection.period_id == ids.periods["jul_aug"], SignedOffSection.workstream_id == ids.workstreams["GOV"]
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    result = invoke(app, "verify")
+    assert result.exit_code == 1
+    assert (
+        f"SECTIONS 1 July 2023 – 31 August 2023 revision 1: no signed-off section for workstream {ids.workstreams['GOV']}"
+    ) in result.output

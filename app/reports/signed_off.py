@@ -221,7 +221,7 @@ def sections_disagreeing_with_snapshots() -> list[str]:
     )
     expected_keys = set()
     for report in reports:
-        label = f"period {report.period_id} revision {report.revision}"
+        label = f"{report.period.label} revision {report.revision}"
         for expected in sections_from_snapshot(report, report.snapshot or {"workstreams": []}):
             key = (report.id, expected.workstream_id)
             expected_keys.add(key)
@@ -233,5 +233,5 @@ def sections_disagreeing_with_snapshots() -> list[str]:
                 if getattr(row, column) != getattr(expected, column):
                     problems.append(f"{label}: workstream {expected.workstream_id}'s {column} differs from the snapshot")
     for report_id, workstream_id in sorted(set(stored) - expected_keys):
-        problems.append(f"revision id {report_id}: a signed-off section for workstream {workstream_id} is in no snapshot")
+        problems.append(f"a signed-off section of workstream {workstream_id} (report row {report_id}) is in no snapshot")
     return problems
