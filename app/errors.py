@@ -3,6 +3,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import db
+from app.workflow import WorkflowError
 
 ERROR_PAGES = {
     400: ("Sorry, there is a problem with your request", "errors/400.html"),
@@ -20,6 +21,13 @@ ERROR_PAGES = {
 def register_error_handlers(app: Flask) -> None:
     for code, (title, template) in ERROR_PAGES.items():
         app.register_error_handler(code, _handler(code, title, template))
+
+    @app.errorhandler(WorkflowError)
+    def workflow_refusal(error):
+        # A refusal no view turned into its own answer: its status and message, never a server error.
+        db.session.rollback()
+        title, template = ERROR_PAGES.get(error.status, ERROR_PAGES[400])
+        return render_template(template, title=title, description=error.message), error.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

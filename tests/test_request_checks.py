@@ -126,3 +126,24 @@ def test_a_body_larger_than_any_page_posts_is_refused(app, pm, ids):
         f"/updates/{update_id}/edit", data={"csrf_token": pm.token, "key_activities": "x" * (5 * 1024 * 1024)}
     )
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "field, forged",
+    [("proposed_rag", "PURPLE"), ("forecast_completion_date", "30 February"), ("milestones-0-status", "FINISHED")],
+)
+def test_a_conflict_resolved_to_a_forged_saved_value_is_refused_and_changes_nothing(app, pm, ids, field, forged):
+    """Choosing the saved text in a conflict takes what the page says was saved (base::); a value there that
+    the field cannot hold is refused, not saved or failed on."""
+    update_id = ids.update("GOV", "nov_dec")
+    before = stored_update(app, update_id)
+    response = pm.post(
+        f"/updates/{update_id}/edit",
+        data={"csrf_token": pm.token, "version": before[0], f"base::{field}": forged, f"resolve::{field}": "saved"},
+    )
+    assert response.status_code == 422
+    assert "What was sent cannot be saved" in text(response)
+    assert stored_update(app, update_id) == before
+    with app.app_context():
+        update = db.session.get(WorkstreamUpdate, update_id)
+        assert update.milestones_this_period[0].status is None
