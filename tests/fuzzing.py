@@ -219,12 +219,23 @@ def page_forms(html: str) -> dict[str, dict[str, tuple[str, list]]]:
 
 
 def merge_fields(from_classes: list[Field], from_pages: dict[str, tuple[str, list]]) -> list[Field]:
-    """The class's fields (their kinds and choices are exact), then what only the pages post."""
+    """The class's fields (their kinds and choices are exact), then what only the pages post. A page field
+    named with a prefix ("base::key_activities", "resolve::concerns") stands for the same prefix on every
+    field: the pages show some of them (a conflict, only for the fields in conflict), the view reads any."""
     fields = {f.name: f for f in from_classes}
     for name, (kind, values) in sorted(from_pages.items()):
         if name == "csrf_token" or name in fields:
             continue
         fields[name] = Field(name, kind, tuple(dict.fromkeys(values)))
+    prefixed = {}
+    for field in fields.values():
+        if "::" in field.name:
+            prefix = field.name.split("::")[0] + "::"
+            prefixed.setdefault(prefix, field)
+    plain = [f for f in fields.values() if "::" not in f.name and f.kind != "submit" and f.name != "version"]
+    for prefix, example in sorted(prefixed.items()):
+        for field in plain:
+            fields.setdefault(prefix + field.name, Field(prefix + field.name, example.kind, example.choices))
     return list(fields.values())
 
 
@@ -315,13 +326,9 @@ def plausible_values(field: Field, context: dict):
 
 
 def renamed(names: list[str]) -> list[str]:
-    """Names near the real ones: a list entry at an index no page posts, a prefixed copy (base::...) of
-    every field where any page field carries such a prefix, and names nobody reads."""
-    variants = {"", "\x00", "a" * 300, "csrf_token[]", "milestones", "__proto__"}
-    prefixes = {name.split("::")[0] + "::" for name in names if "::" in name}
-    plain = [name for name in names if "::" not in name]
-    for name in plain:
-        variants |= {prefix + name for prefix in prefixes}
+    """Names near the real ones: a list entry at an index no page posts, and names nobody reads."""
+    variants = {"", "\x00", "a" * 300, "csrf_token[]", "milestones", "__proto__", "base::", "::"}
+    for name in names:
         match = re.fullmatch(r"(.+)-(\d+)-(.+)", name)
         if match:
             head, _, tail = match.groups()

@@ -200,9 +200,8 @@ class Fuzz:
 
     def _crawl(self) -> dict[tuple, dict]:
         """(endpoint, any-converter values) -> {field name: (kind, values)} of every POST form the pages show,
-        each page looked at by the crawlers who may see it."""
+        each page looked at by the crawlers who may see it; then the pages shown only in answer to a post."""
         found: dict[tuple, dict] = collections.defaultdict(dict)
-        adapter = self.app.url_map.bind("localhost")
         for target in fuzzing.targets(self.app):
             if target.method != "GET" or target.request in NOT_FUZZED or target.endpoint == "reports.download":
                 continue
@@ -211,20 +210,43 @@ class Fuzz:
                 path = target.path(values)
                 for persona in (p for p in CRAWLERS if p in allowed):
                     self._restore(persona)
-                    response = self.browsers[persona].client.get(path)
-                    if response.status_code != 200 or response.mimetype != "text/html":
-                        continue
-                    for action, inputs in fuzzing.page_forms(response.get_data(as_text=True)).items():
-                        action_path = urlsplit(action).path or path
-                        try:
-                            rule, arguments = adapter.match(action_path, method="POST", return_rule=True)
-                        except Exception:  # noqa: BLE001 - a form posting elsewhere is not ours to fuzz
-                            continue
-                        key = (rule.endpoint, fuzzing.fixed_values(rule, arguments))
-                        for name, (kind, seen) in inputs.items():
-                            old_kind, old_seen = found[key].get(name, (kind, []))
-                            found[key][name] = (old_kind, list(dict.fromkeys(old_seen + seen)))
+                    self._collect(found, path, self.browsers[persona].client.get(path))
+        self._crawl_conflicts(found)
         return found
+
+    def _crawl_conflicts(self, found: dict) -> None:
+        """Where a form posts a field beside its base:: copy (what the person started from, as the draft
+        editor does), save it on an older version with the field changed on top of a different base: the
+        conflict page answering it holds the choices to resolve the conflict."""
+        for target in fuzzing.targets(self.app):
+            names = found.get((target.endpoint, tuple(sorted(target.fixed))), {}) if target.method == "POST" else {}
+            texts = [n for n in names if "::" in n and names.get(n.split("::", 1)[1], ("",))[0] == "text"]
+            if not texts:
+                continue
+            persona = personas_for(target)[0][0]
+            path = target.path({name: values[0] for name, values in self.url_values(target).items()})
+            browser = self._restore(persona)
+            older = int(self.context(target)["version"][0]) - 1
+            data = {"csrf_token": browser.token, "version": str(older), texts[0]: "What the person started from.",
+                    texts[0].split("::", 1)[1]: "What the person typed."}
+            response = browser.client.post(path, data=data)
+            assert response.status_code == 409, f"{target.request}: no conflict to look at ({response.status_code})"
+            self._collect(found, path, response)
+
+    def _collect(self, found: dict, path: str, response) -> None:
+        if response.status_code not in (200, 409) or response.mimetype != "text/html":
+            return
+        adapter = self.app.url_map.bind("localhost")
+        for action, inputs in fuzzing.page_forms(response.get_data(as_text=True)).items():
+            action_path = urlsplit(action).path or path
+            try:
+                rule, arguments = adapter.match(action_path, method="POST", return_rule=True)
+            except Exception:  # noqa: BLE001 - a form posting elsewhere is not ours to fuzz
+                continue
+            key = (rule.endpoint, fuzzing.fixed_values(rule, arguments))
+            for name, (kind, seen) in inputs.items():
+                old_kind, old_seen = found[key].get(name, (kind, []))
+                found[key][name] = (old_kind, list(dict.fromkeys(old_seen + seen)))
 
     def _primary_values(self, target) -> list[dict]:
         """The real values to crawl a GET page with: every combination of its variables' first values, and the
@@ -523,6 +545,8 @@ def test_the_fields_of_each_form_are_derived_from_its_class_and_its_pages(fuzz):
     assert edit["milestones-0-status"].kind == "choice" and "DELAYED" in edit["milestones-0-status"].choices
     assert edit["version"].kind == "integer"
     assert "base::key_activities" in edit and "rag_change_reason" in edit
+    # From the conflict page, for every field: keep what the person typed, or use the saved text.
+    assert set(edit["resolve::proposed_rag"].choices) == {"mine", "saved"}
     row = {f.name for f in fuzz.fields(by_request["POST /updates/<update_id>/risks/<row_id>"])}
     assert {"description", "mitigation", "original_description", "original_mitigation"} <= row
     reopen = {f.name: f for f in fuzz.fields(by_request["POST /periods/<period_id>/reopen"])}
