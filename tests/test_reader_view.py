@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from app import workflow
 from app.extensions import db
@@ -47,6 +48,7 @@ MARKER_DATES = [
 # What only a live view shows.
 LIVE_ONLY_WORDS = ["Not yet signed off", "(proposed)", "Returned", "Reopened"]
 NOT_SIGNED_OFF = "Not yet signed off"
+PACKS = ("pdf", "docx")
 
 
 @pytest.fixture
@@ -236,9 +238,9 @@ class Walk:
         if arguments == {"period_id", "revision"}:
             return [{"period_id": p, "revision": r} for p, r in self.revisions]
         if arguments == {"period_id", "extension"}:
-            return [{"period_id": p, "extension": "docx"} for p in self.ids.periods.values()]
+            return [{"period_id": p, "extension": e} for p in self.ids.periods.values() for e in PACKS]
         if arguments == {"period_id", "revision", "extension"}:
-            return [{"period_id": p, "revision": r, "extension": "docx"} for p, r in self.revisions]
+            return [{"period_id": p, "revision": r, "extension": e} for p, r in self.revisions for e in PACKS]
         if arguments == {"update_id", "name"}:
             return [{"update_id": u, "name": n} for u in self.update_ids for n in self.rows]
         if arguments == {"update_id", "name", "row_id"}:
@@ -261,7 +263,7 @@ class Walk:
         return paths
 
     def pages(self, client) -> dict[str, str]:
-        """path -> page text (HTML, or a Word pack's document text) of every page answered 200."""
+        """path -> page text (HTML, or a pack's text) of every page answered 200."""
         queue, seen, found = self.start(), set(), {}
         while queue:
             path = queue.pop()
@@ -286,6 +288,8 @@ class Walk:
             elif path.endswith(".docx"):
                 with zipfile.ZipFile(io.BytesIO(response.data)) as pack:
                     found[path] = pack.read("word/document.xml").decode("utf-8")
+            elif path.endswith(".pdf"):
+                found[path] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
         return found
 
 
@@ -303,7 +307,7 @@ def assert_only_signed_off(app, ids, pages: dict[str, str], who: str) -> None:
         where = f"{path} for {who}"
         for text in [MARKER, *MARKER_DATES]:
             assert text not in html, f"{where} shows {text!r}"
-        if not path.endswith(".docx"):
+        if not path.endswith(PACKS):
             shown = plain(html)
             for word in LIVE_ONLY_WORDS:
                 assert word not in shown, f"{where} shows {word!r}"
@@ -334,6 +338,9 @@ def test_readers_see_nothing_the_staff_changed_after_sign_off(app, signed_in, ch
                  f"/periods/{changed.periods['sep_oct']}", f"/updates/{changed.update('GOV', 'sep_oct')}",
                  f"/periods/{changed.periods['sep_oct']}/report"]:
         assert path in pages, f"{email} did not reach {path}"
+    for pack in PACKS:
+        # The packs were read as text: each holds the signed-off report's workstreams.
+        assert "Governance and decision making" in pages[f"/periods/{changed.periods['sep_oct']}/report.{pack}"]
     assert_only_signed_off(app, changed, pages, email)
 
 
