@@ -55,9 +55,9 @@ def _latest_signed_off_revision():
     )
 
 
-def _current(query, latest=None):
+def _current(query):
     """`query` over signed-off sections, kept to each period's latest signed-off revision."""
-    latest = latest if latest is not None else _latest_signed_off_revision()
+    latest = _latest_signed_off_revision()
     return query.join(
         latest,
         sa.and_(SignedOffSection.period_id == latest.c.period_id, SignedOffSection.revision == latest.c.revision),
