@@ -3,7 +3,8 @@
 Every `<int:...>` in a route is a `DatabaseId`: a number outside the range of the database's integer
 columns cannot name a row, so the URL simply does not match (404) instead of overflowing the driver.
 Forms post `application/x-www-form-urlencoded`; any other body (JSON, multipart, text) is refused
-with 415 before WTForms could read it as form data.
+with 415 before WTForms could read it as form data. Every field name a page sends is plain ASCII, so a
+name that is not (`milestones-²-status`, which WTForms' lists would fail to number) is refused with 400.
 """
 from __future__ import annotations
 
@@ -34,5 +35,8 @@ def register(app: Flask) -> None:
             return None
         if request.mimetype != FORM_CONTENT_TYPE:
             abort(415, "This service accepts only form submissions from its own pages. "
+                       "Go back to the page, and try again.")
+        if not all(name.isascii() and name.isprintable() for name in request.form):
+            abort(400, "The form sent a field that none of this service's pages has. "
                        "Go back to the page, and try again.")
         return None

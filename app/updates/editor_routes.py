@@ -102,11 +102,15 @@ def _form_data(fields: dict[str, str], update: WorkstreamUpdate) -> dict:
     return data
 
 
-def _form_values(form: UpdateEditForm, formdata) -> dict[str, str]:
+def _form_values(form: UpdateEditForm, formdata, update: WorkstreamUpdate) -> dict[str, str]:
     """What the person sent, by field name. Fields the request did not carry are left out: untouched."""
     values = {name: form[name].data or "" for name in TEXT_FIELDS}
     values["proposed_rag"] = form.proposed_rag.data or ""
-    for position, entry in enumerate(form.milestones):
+    # The form numbers its entries afresh from 0; each is the milestone its posted name numbers
+    # (milestones-3-status), whichever others were sent.
+    for position, entry in zip(_milestone_positions(formdata), form.milestones):
+        if position >= len(update.milestones_this_period):
+            continue
         values[milestone_field(position, "status")] = entry.form.status.data or ""
         values[milestone_field(position, "status_note")] = entry.form.status_note.data or ""
     forecast = form.forecast_completion_date.data
@@ -116,6 +120,13 @@ def _form_values(form: UpdateEditForm, formdata) -> dict[str, str]:
     # A rating left unselected is not sent at all, so it counts as a choice only alongside the other fields.
     sent = set(formdata) | ({"proposed_rag"} if "rag_rationale" in formdata else set())
     return {name: value for name, value in values.items() if name in sent}
+
+
+def _milestone_positions(formdata) -> list[int]:
+    """The milestone numbers the post names, in the order the form's entries take them (read as
+    WTForms' FieldList reads them)."""
+    numbers = (name.removeprefix("milestones-").split("-", 1)[0] for name in formdata if name.startswith("milestones-"))
+    return sorted({int(number) for number in numbers if number.isdigit()})
 
 
 def _posted(prefix: str, formdata) -> dict[str, str]:
@@ -151,11 +162,12 @@ def _save(update: WorkstreamUpdate, form: UpdateEditForm, formdata):
     base = _posted("base::", formdata)
     if not form.validate():
         return _editor(update, form, base, 422)
-    mine = _form_values(form, formdata)
-    # In a conflict the person chose, field by field, to keep their text or use the saved one.
+    mine = _form_values(form, formdata, update)
+    # In a conflict the person chose, field by field, to keep their text or use the saved one. Using the
+    # saved one leaves the field untouched, so the stored value stays (never the posted copy of it).
     for field, choice in _posted("resolve::", formdata).items():
-        if choice == "saved" and field in base:
-            mine[field] = base[field]
+        if choice == "saved":
+            mine.pop(field, None)
     result = save_draft(update, current_user, form.version.data, base, mine)
     if result.conflicts:
         db.session.rollback()

@@ -19,7 +19,7 @@ from app import audit
 from app.extensions import db
 from app.models import RAG, Milestone, MilestoneStatus, User, Workstream, WorkstreamOutcome, WorkstreamUpdate
 from app.updates.merge import Merge, three_way
-from app.workflow import Conflict, InvalidInput, edit_refusal
+from app.workflow import Conflict, edit_refusal
 
 TEXT_FIELDS = ("key_activities", "engagement", "concerns", "rag_rationale", "rag_change_reason")
 WORKSTREAM_FIELDS = ("forecast_completion_date", "workstream_description", "outcomes")
@@ -126,33 +126,10 @@ def _save(update, user, version, base, mine) -> SaveResult:
             return SaveResult([], merge)
         values = merge.values
     changed = [name for name, value in values.items() if value != stored[name]]
-    if problems := _unstorable(values, changed):
-        raise InvalidInput("What was sent cannot be saved. Go back to the draft, and try again.", problems)
     if changed:
         _apply(update, user, values, changed)
     db.session.commit()
     return SaveResult(changed, merge)
-
-
-def _unstorable(values: dict[str, str], names: list[str]) -> dict[str, str]:
-    """{name: why} for each of the named values its field cannot hold: a rating or milestone status that is
-    none of them, a date not in ISO form. The editor's form checks what is typed; a request can carry more
-    (what the person started from, chosen instead of their text in a conflict), and none of it may fail later."""
-    problems = {}
-    for name in names:
-        value = values[name]
-        if not value:
-            continue
-        if name == "proposed_rag" and value not in RAG.__members__:
-            problems[name] = "not a RAG rating"
-        elif name.startswith("milestones-") and name.endswith("-status") and value not in MilestoneStatus.__members__:
-            problems[name] = "not a milestone status"
-        elif name == "forecast_completion_date":
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                problems[name] = "not a date"
-    return problems
 
 
 def _apply(update: WorkstreamUpdate, user: User, values: dict[str, str], changed: list[str]) -> None:
