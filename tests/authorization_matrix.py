@@ -34,14 +34,39 @@ Each update state is one case (tests/test_authorization.py builds them on the Go
 Period-level routes use Nov–Dec for the first three and Sep–Oct for the locked one; workstream routes
 Governance. Row routes act on a next-period milestone and a risk of the update: in the open period ones
 added to it (the loaded draft plans no milestone of its own and carries every risk, which can be closed but
-not removed), in the locked period its first of each.
+not removed), each with a row before and after it, and a risk is reopened from closed; in the locked period
+its first of each.
 
-These are answers only, not what a page shows.
+A request whose address names nothing the state chooses (no update, period or row: the sign-in page, the
+admin pages, a workstream's page) asks the same question in every state: its answers must be the same in
+each, and it is asked once, in the first state.
+
+These are answers, not what a page shows; for each request someone may make, EFFECTS says what it changes.
 
 Answers: "ok" (2xx, or a redirect that is not to sign in), "login" (redirect to sign in), "forbidden"
 (403), "conflict" (409), "invalid" (400/422), "missing" (404).
 """
 from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Callable
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    RAG,
+    Milestone,
+    PasswordResetToken,
+    ProgrammeReport,
+    ReportState,
+    Risk,
+    RiskStatus,
+    UpdateState,
+    User,
+    WorkstreamUpdate,
+)
 
 OK, LOGIN, FORBIDDEN, CONFLICT, INVALID, MISSING = "ok", "login", "forbidden", "conflict", "invalid", "missing"
 ANSWERS = (OK, LOGIN, FORBIDDEN, CONFLICT, INVALID, MISSING)
@@ -141,6 +166,7 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
     # Signed-in people asking for the sign-in page are sent to their work; posting it then does the same.
     "auth.sign_in": {"GET /sign-in": EVERYONE, "POST /sign-in": EVERYONE},
     "auth.sign_out": {"POST /sign-out": SIGNED_IN},
+    "auth.extend_session": {"POST /session/extend": SIGNED_IN},
     "auth.account": {"GET /account": SIGNED_IN, "POST /account": SIGNED_IN},
     "auth.forgot_password": {"GET /password/forgot": EVERYONE, "POST /password/forgot": EVERYONE},
     # The emailed link is the authority, whoever happens to be signed in on the browser that opens it.
@@ -229,12 +255,207 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
 APP_DIFFERS: dict[tuple[str, str, str], str] = {}
 
 
+# URL variables that name an object of the state.
+STATE_OBJECTS = frozenset({"update_id", "period_id", "row_id", "revision"})
+
+
+def same_in_every_state(request: str) -> bool:
+    """True when the request names nothing the state chooses, so every state asks it the same question."""
+    return not set(re.findall(r"<([^<>]+)>", request)) & STATE_OBJECTS
+
+
 def cases() -> list[tuple[str, str, str, str, str]]:
-    """(endpoint, request, state, persona, expected answer) for every case, state by state."""
+    """(endpoint, request, state, persona, expected answer) for every distinct case, state by state: a
+    request that is the same in every state is asked in the first state only."""
     return [
         (endpoint, request, state, persona, by_state[state][persona])
         for state in STATES
         for endpoint, requests in MATRIX.items()
         for request, by_state in requests.items()
+        if state == STATES[0] or not same_in_every_state(request)
         for persona in PERSONAS
     ]
+
+
+# --- What an allowed POST changes: request -> a check run after each "ok" answer ---------------------------
+# Every request with an "ok" answer has one (tests/test_authorization.py fails a request without). A refused
+# request, and one whose effect says nothing stored changes, must leave the data digest as it was.
+
+
+@dataclasses.dataclass
+class Seen:
+    """What a check is given, in an app context after the request: the state's objects as built, the form as
+    posted, the any-converter values of the route, the persona's account (None when signed out), their
+    browser (to see who it is signed in as), and whether the stored data is as it was before the request."""
+
+    objects: object
+    form: dict
+    fixed: dict
+    user_id: int | None
+    client: object
+    nothing_stored_changed: bool
+
+
+Effect = Callable[[Seen], None]
+
+
+def _update(seen: Seen) -> WorkstreamUpdate:
+    return db.session.get(WorkstreamUpdate, seen.objects.update_id)
+
+
+def _latest_report(seen: Seen) -> ProgrammeReport:
+    return db.session.scalar(
+        sa.select(ProgrammeReport).where(ProgrammeReport.period_id == seen.objects.period_id)
+        .order_by(ProgrammeReport.revision.desc()).limit(1)
+    )
+
+
+def _row_model(seen: Seen):
+    return Milestone if seen.fixed.get("name") == "next-milestones" else Risk
+
+
+def _signed_in_as(seen: Seen, user_id: int) -> bool:
+    page = seen.client.get("/account")
+    name = db.session.get(User, user_id).name
+    return page.status_code == 200 and f"({name})" in page.get_data(as_text=True)
+
+
+def nothing_stored(seen: Seen) -> None:
+    assert seen.nothing_stored_changed, "it changed stored data"
+
+
+def signs_in(seen: Seen) -> None:
+    """The signed-out visitor is now the account holder it named; someone signed in is still themselves."""
+    nothing_stored(seen)
+    assert _signed_in_as(seen, seen.user_id or seen.objects.holder_id), "not signed in as expected"
+
+
+def signs_out(seen: Seen) -> None:
+    user = db.session.get(User, seen.user_id)
+    assert user.session_token != seen.objects.session_tokens[seen.user_id], "their sessions did not end"
+    assert seen.client.get("/").status_code == 302, "the browser is still signed in"
+
+
+def _password_is(user_id: int, password: str) -> None:
+    assert db.session.get(User, user_id).check_password(password), "the password did not change"
+
+
+def changes_own_password(seen: Seen) -> None:
+    _password_is(seen.user_id, seen.form["new_password"])
+
+
+def resets_holders_password(seen: Seen) -> None:
+    _password_is(seen.objects.holder_id, seen.form["new_password"])
+    reset = db.session.scalar(sa.select(PasswordResetToken).where(PasswordResetToken.user_id == seen.objects.holder_id))
+    assert reset.used_at is not None, "the link can be used again"
+
+
+def saves_overview(seen: Seen) -> None:
+    report = _latest_report(seen)
+    assert (report.overview, report.version) == (seen.form["overview"], seen.objects.report_version + 1)
+
+
+def reopens_report(seen: Seen) -> None:
+    report = _latest_report(seen)
+    assert (report.revision, report.state, report.reopen_reason) == (2, ReportState.REOPENED, seen.form["reason"])
+    assert _update(seen).state is UpdateState.RETURNED
+
+
+def returns_update(seen: Seen) -> None:
+    update = _update(seen)
+    assert (update.state, update.return_reason, update.approved_by_id) == (
+        UpdateState.RETURNED, seen.form["reason"], None
+    )
+
+
+def approves_update(seen: Seen) -> None:
+    update = _update(seen)
+    assert (update.state, update.agreed_rag, update.sponsor_comments, update.approved_by_id) == (
+        UpdateState.APPROVED, RAG[seen.form["agreed_rag"]], seen.form["sponsor_comments"], seen.user_id
+    )
+
+
+def submits_update(seen: Seen) -> None:
+    assert _update(seen).state is UpdateState.SUBMITTED
+
+
+def saves_draft(seen: Seen) -> None:
+    update = _update(seen)
+    assert update.version == seen.objects.update_version + 1, "the version did not move on"
+    assert (update.key_activities, update.proposed_rag) == (seen.form["key_activities"], RAG[seen.form["proposed_rag"]])
+    assert all(m.status.name == "DELAYED" for m in update.milestones_this_period)
+
+
+def adds_row(seen: Seen) -> None:
+    model = _row_model(seen)
+    rows = db.session.scalars(sa.select(model).where(model.update_id == seen.objects.update_id)).all()
+    assert [row.description for row in rows].count(seen.form["description"]) == 1, "no new row"
+
+
+def _row(seen: Seen, key: str | None = None):
+    return db.session.get(_row_model(seen), seen.objects.rows[key or seen.fixed.get("name", "risks")]["id"])
+
+
+def edits_row(seen: Seen) -> None:
+    row = _row(seen)
+    assert row.description == seen.form["description"]
+    if isinstance(row, Risk):
+        assert row.mitigation == seen.form["mitigation"]
+
+
+def removes_row(seen: Seen) -> None:
+    assert _row(seen) is None, "the row is still there"
+
+
+def moves_row(seen: Seen) -> None:
+    step = -1 if seen.fixed["direction"] == "up" else 1
+    assert _row(seen).position == seen.objects.rows[seen.fixed["name"]]["position"] + step
+
+
+def closes_risk(seen: Seen) -> None:
+    risk = _row(seen)
+    assert (risk.status, risk.closure_note) == (RiskStatus.CLOSED, seen.form["closure_note"])
+
+
+def reopens_risk(seen: Seen) -> None:
+    risk = _row(seen, "closed risk")
+    assert (risk.status, risk.closure_note) == (RiskStatus.OPEN, "")
+
+
+def changes_access(seen: Seen) -> None:
+    deactivating = seen.fixed["action"] == "deactivate"
+    user_id = seen.objects.holder_id if deactivating else seen.objects.former_holder_id
+    user = db.session.get(User, user_id)
+    assert user.active is not deactivating
+    assert user.session_token != seen.objects.session_tokens[user_id], "their sessions did not end"
+
+
+EFFECTS: dict[str, Effect] = {
+    "POST /sign-in": signs_in,
+    "POST /sign-out": signs_out,
+    "POST /session/extend": nothing_stored,
+    "POST /account": changes_own_password,
+    # No such account: the answer is the same, and nothing is stored or sent.
+    "POST /password/forgot": nothing_stored,
+    "POST /password/reset/<token>": resets_holders_password,
+    "POST /periods/<period_id>/overview": saves_overview,
+    "POST /periods/<period_id>/reopen": reopens_report,
+    "POST /updates/<update_id>/submit": submits_update,
+    "POST /updates/<update_id>/return": returns_update,
+    "POST /updates/<update_id>/approve": approves_update,
+    "POST /updates/<update_id>/edit": saves_draft,
+    "POST /updates/<update_id>/next-milestones": adds_row,
+    "POST /updates/<update_id>/risks": adds_row,
+    "POST /updates/<update_id>/next-milestones/<row_id>": edits_row,
+    "POST /updates/<update_id>/risks/<row_id>": edits_row,
+    "POST /updates/<update_id>/next-milestones/<row_id>/remove": removes_row,
+    "POST /updates/<update_id>/risks/<row_id>/remove": removes_row,
+    "POST /updates/<update_id>/next-milestones/<row_id>/move-up": moves_row,
+    "POST /updates/<update_id>/next-milestones/<row_id>/move-down": moves_row,
+    "POST /updates/<update_id>/risks/<row_id>/move-up": moves_row,
+    "POST /updates/<update_id>/risks/<row_id>/move-down": moves_row,
+    "POST /updates/<update_id>/risks/<row_id>/close": closes_risk,
+    "POST /updates/<update_id>/risks/<row_id>/reopen": reopens_risk,
+    "POST /admin/users/<user_id>/deactivate": changes_access,
+    "POST /admin/users/<user_id>/reactivate": changes_access,
+}

@@ -5,12 +5,14 @@ a decision for a route the app no longer has, fails the first test here.
 How the cases run: for each state the demo database is copied afresh and the state built on it (single-role
 personas, the Governance update put into the state). Each persona signs in once; before every request
 its session cookie is put back as it was just after signing in, so no request sees what an earlier one did
-to the session. Every case starts from the state it names: a request that changed content (any other
-non-GET answered "ok", or any request that moved the data digest) is followed by a fresh copy of the
-database with the state rebuilt; one that changed only accounts (signing out, a new password, a
-deactivation) has the accounts put back as they were, checked against the digest, which is quicker.
-Either way a refused request must leave the data as it found it. The answers of a state are gathered
-once, on its first case, and each case then compares one.
+to the session. Every case starts from the state it names: a request that moved the data digest is
+followed by a fresh copy of the database with the state rebuilt; one that changed only accounts (signing
+out, a new password, a deactivation) has the accounts put back as they were, checked against the digest
+(quicker).
+Either way a refused request must leave the data as it found it (every row of content_rows() and of the
+accounts), and an allowed POST must have made the change its check in EFFECTS looks for. A request that
+names nothing of the state runs in the first state only. The answers of a state are gathered once, on its
+first case, and each case then compares one.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.routing import AnyConverter
 
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.models import (
     RAG,
     AuditEvent,
@@ -37,10 +39,13 @@ from app.models import (
     ProgrammeReport,
     Risk,
     RiskStatus,
+    ReportingPeriod,
     Role,
     RoleAssignment,
     UpdateState,
     User,
+    Workstream,
+    WorkstreamOutcome,
     WorkstreamUpdate,
 )
 from app.models.types import utcnow
@@ -49,6 +54,7 @@ from tests.authorization_matrix import (
     ANSWERS,
     APP_DIFFERS,
     CONFLICT,
+    EFFECTS,
     FORBIDDEN,
     INVALID,
     LOGIN,
@@ -57,7 +63,9 @@ from tests.authorization_matrix import (
     OK,
     PERSONAS,
     STATES,
+    Seen,
     cases,
+    same_in_every_state,
 )
 from tests.conftest import csrf_token
 from tests.demo_ids import demo_ids
@@ -65,8 +73,6 @@ from tests.demo_ids import demo_ids
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 # Routes that are htmx fragments: the page asks for them with HX-Request, as the browser would.
 HTMX_FRAGMENTS = {"updates.row_list", "updates.rag_change_reason"}
-# Requests whose success changes no stored data (checked by the data digest all the same).
-NO_LASTING_CHANGE = {"POST /sign-in", "POST /password/forgot"}
 # Requests whose success changes only accounts (and adds to the audit trail and outbox): undone in place.
 ACCOUNTS_ONLY = {
     "POST /sign-out",
@@ -79,9 +85,10 @@ ACCOUNTS_ONLY = {
 PERSONA_PASSWORD = "persona-password-for-the-matrix"
 NEW_PASSWORD = "violet harbour lantern 1987"
 # An account that is none of the personas: signed into by the signed-out visitor, reset by the emailed
-# link, deactivated and reactivated by the PMO.
+# link, deactivated by the PMO; and a deactivated one, for the PMO to reactivate.
 HOLDER_EMAIL = "account.holder@example.org"
 HOLDER_PASSWORD = "holder-password-for-the-matrix"
+FORMER_HOLDER_EMAIL = "former.holder@example.org"
 RESET_TOKEN = "a-reset-link-token-for-the-authorisation-matrix"
 STATIC_FILE = "images/waymark.svg"
 # Someone who is none of the personas completes and approves the submitted and approved updates.
@@ -146,10 +153,12 @@ class Objects:
     period_id: int
     report_version: int
     workstream_id: int
-    rows: dict  # list name -> {"id": ..., "description": ..., "mitigation": ...}
+    rows: dict  # "next-milestones", "risks", "closed risk" -> {"id": ..., "position": ..., "description": ...}
     milestones_this_period: int
     holder_id: int
+    former_holder_id: int
     persona_ids: dict
+    session_tokens: dict  # user id -> the session token built (an ended session replaces it)
 
 
 def _person(email: str) -> User:
@@ -190,7 +199,9 @@ def build(state: str, ids) -> Objects:
         persona_ids[name] = person
     holder = User(name="Account Holder", email=HOLDER_EMAIL, session_token="account-holder-session")
     holder.set_password(HOLDER_PASSWORD)
-    db.session.add(holder)
+    former = User(name="Former Holder", email=FORMER_HOLDER_EMAIL, session_token="former-holder-session", active=False)
+    former.set_password(HOLDER_PASSWORD)
+    db.session.add_all([holder, former])
     db.session.add(
         PasswordResetToken(
             user=holder,
@@ -202,21 +213,34 @@ def build(state: str, ids) -> Objects:
         period_id = ids.periods["sep_oct"]
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         milestone, risk = update.milestones_next_period[0], update.risks_in_order[0]
+        closed_risk = risk
     else:
         period_id = ids.periods["nov_dec"]
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         # The loaded draft plans nothing for next period and carries every risk from the last (a carried
-        # risk is closed, never removed): give the row routes a row of this update's own in each list.
-        milestone = Milestone(
-            kind=MilestoneKind.NEXT_PERIOD, position=1, reference="GOV-M90",
-            description="Agree the governance framework.", status_note="",
+        # risk is closed, never removed): give the row routes a row of this update's own in each list, with
+        # a row before and after it to move past, and a closed risk to reopen.
+        milestones = [
+            Milestone(
+                kind=MilestoneKind.NEXT_PERIOD, position=position, reference=f"GOV-M9{position}",
+                description=f"Agree the governance framework, step {position}.", status_note="",
+            )
+            for position in (1, 2, 3)
+        ]
+        last = max(r.position for r in update.risks)
+        risk, closed_risk = (
+            Risk(
+                position=last + 1, reference="GOV-R90", description="Board papers late.",
+                mitigation="Agree a timetable.", status=RiskStatus.OPEN, closure_note="",
+            ),
+            Risk(
+                position=last + 2, reference="GOV-R91", description="Minutes late.", mitigation="A minute taker.",
+                status=RiskStatus.CLOSED, closure_note="A minute taker was appointed.",
+            ),
         )
-        risk = Risk(
-            position=len(update.risks) + 1, reference="GOV-R90",
-            description="Board papers late.", mitigation="Agree a timetable.", status=RiskStatus.OPEN, closure_note="",
-        )
-        update.milestones.append(milestone)
-        update.risks.append(risk)
+        update.milestones.extend(milestones)
+        update.risks.extend([risk, closed_risk])
+        milestone = milestones[1]
         if state == "submitted":
             _complete(update, UpdateState.SUBMITTED)
         elif state == "approved":
@@ -236,16 +260,39 @@ def build(state: str, ids) -> Objects:
         report_version=report.version,
         workstream_id=ids.workstreams["GOV"],
         rows={
-            "next-milestones": {"id": milestone.id, "description": milestone.description},
-            "risks": {"id": risk.id, "description": risk.description, "mitigation": risk.mitigation},
+            "next-milestones": {"id": milestone.id, "position": milestone.position, "description": milestone.description},
+            "risks": {"id": risk.id, "position": risk.position, "description": risk.description,
+                      "mitigation": risk.mitigation},
+            "closed risk": {"id": closed_risk.id, "position": closed_risk.position},
         },
         milestones_this_period=len(update.milestones_this_period),
         holder_id=holder.id,
+        former_holder_id=former.id,
         persona_ids={name: person.id for name, person in persona_ids.items()},
+        session_tokens={person.id: person.session_token for person in [holder, former, *persona_ids.values()]},
     )
 
 
 ACCOUNT_TABLES = (User.__table__, PasswordResetToken.__table__)
+
+
+def content_rows(workstream_id: int) -> tuple:
+    """Every period, report, update and role assignment; the Governance workstream, its outcomes and its
+    updates' milestones and risks (no request reaches another workstream's rows)."""
+    of_workstream = sa.select(WorkstreamUpdate.id).where(WorkstreamUpdate.workstream_id == workstream_id)
+    return tuple(
+        _rows(model.__table__, where)
+        for model, where in (
+            (ReportingPeriod, None),
+            (ProgrammeReport, None),
+            (WorkstreamUpdate, None),
+            (RoleAssignment, None),
+            (Workstream, Workstream.id == workstream_id),
+            (WorkstreamOutcome, WorkstreamOutcome.workstream_id == workstream_id),
+            (Milestone, Milestone.update_id.in_(of_workstream)),
+            (Risk, Risk.update_id.in_(of_workstream)),
+        )
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -253,27 +300,23 @@ class Digest:
     """Enough of the stored data to see that a request changed something."""
 
     trail: tuple  # how many audit events and outbox messages: they only ever grow
-    content: tuple
+    content: tuple  # content_rows(), column by column
     accounts: tuple  # every row of the accounts tables, column by column
 
 
-def _rows(table) -> tuple:
-    return tuple(tuple(row) for row in db.session.execute(sa.select(table).order_by(table.c.id)))
+def _rows(table, where=None) -> tuple:
+    query = sa.select(table).order_by(table.c.id)
+    return tuple(tuple(row) for row in db.session.execute(query if where is None else query.where(where)))
 
 
 def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def digest() -> Digest:
-    updates, reports = WorkstreamUpdate.__table__, ProgrammeReport.__table__
+def digest(workstream_id: int) -> Digest:
     return Digest(
         trail=(_count(AuditEvent), _count(OutboxMessage)),
-        content=(
-            tuple(_count(model) for model in (Milestone, Risk, RoleAssignment)),
-            tuple(db.session.execute(sa.select(updates.c.id, updates.c.state, updates.c.version).order_by("id"))),
-            tuple(db.session.execute(sa.select(reports.c.id, reports.c.state, reports.c.version).order_by("id"))),
-        ),
+        content=content_rows(workstream_id),
         accounts=tuple(_rows(table) for table in ACCOUNT_TABLES),
     )
 
@@ -306,7 +349,8 @@ def url_values(route: Route, objects: Objects) -> dict:
         elif name == "workstream_id":
             values[name] = objects.workstream_id
         elif name == "row_id":
-            values[name] = objects.rows[fixed.get("name", "risks")]["id"]
+            rows = "closed risk" if route.endpoint == "updates.reopen" else fixed.get("name", "risks")
+            values[name] = objects.rows[rows]["id"]
         elif name == "revision":
             values[name] = 1
         elif name == "filename":
@@ -314,7 +358,7 @@ def url_values(route: Route, objects: Objects) -> dict:
         elif name == "token":
             values[name] = RESET_TOKEN
         elif name == "user_id":
-            values[name] = objects.holder_id
+            values[name] = objects.former_holder_id if fixed.get("action") == "reactivate" else objects.holder_id
         else:
             raise LookupError(f"{route.request}: decide how to fill the URL variable {name!r}")
     return values
@@ -332,7 +376,7 @@ def plausible_form(route: Route, objects: Objects) -> dict:
         return {"email": "nobody.at.all@example.org"}
     if endpoint == "auth.reset_password":
         return {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
-    if endpoint in ("auth.sign_out", "admin.change_access", "updates.remove", "updates.move", "updates.reopen"):
+    if endpoint in ("auth.sign_out", "auth.extend_session", "admin.change_access", "updates.remove", "updates.move", "updates.reopen"):
         return {}
     if endpoint == "updates.transition":
         version = objects.update_version
@@ -376,13 +420,20 @@ def plausible_form(route: Route, objects: Objects) -> dict:
     raise LookupError(f"{route.request}: decide what plausible form data is")
 
 
-def normalise(response) -> str:
+def normalise(response, flashed) -> str:
+    """The answer; `flashed()` gives the messages the response left for the next page."""
     status = response.status_code
+    if status == 401 and urlsplit(response.headers.get("HX-Redirect", "")).path == "/sign-in":
+        return LOGIN  # an htmx request moves the whole page to sign in
     if 200 <= status < 300:
         return OK
     if 300 <= status < 400:
         location = urlsplit(response.headers.get("Location", ""))
-        if location.path == "/sign-in" and "next" in parse_qs(location.query):
+        # Sent to sign in, coming back after (next), or told to sign in to continue (a post with no page to
+        # come back to); signing out also ends at the sign-in page, told something else.
+        if location.path == "/sign-in" and (
+            "next" in parse_qs(location.query) or login_manager.login_message in flashed()
+        ):
             return LOGIN
         return OK
     if status == 400 and b"Your session has expired" in response.data:
@@ -408,10 +459,19 @@ class Observations:
         self.ids = demo_ids(app)
         # state -> (endpoint, request, persona) -> (answer, the request as sent)
         self.answers: dict[str, dict[tuple[str, str, str], tuple[str, str]]] = {}
+        # state -> (endpoint, request) -> (method, path, form) as every persona sends it in that state
+        self.sent: dict[str, dict[tuple[str, str], tuple]] = {}
         self.failed: dict[str, Exception] = {}
         self.cookie_name = app.config["SESSION_COOKIE_NAME"]
 
     def answer(self, endpoint: str, request: str, state: str, persona: str) -> tuple[str, str]:
+        return self._answers(state)[(endpoint, request, persona)]
+
+    def requests_sent(self, state: str) -> dict[tuple[str, str], tuple]:
+        self._answers(state)
+        return self.sent[state]
+
+    def _answers(self, state: str) -> dict:
         if state in self.failed:
             raise RuntimeError(f"the {state} state could not be run") from self.failed[state]
         if state not in self.answers:
@@ -420,7 +480,7 @@ class Observations:
             except Exception as error:
                 self.failed[state] = error
                 raise
-        return self.answers[state][(endpoint, request, persona)]
+        return self.answers[state]
 
     # The database, fresh for the state.
     def _fresh(self, state: str, persona_ids: dict | None = None) -> Objects:
@@ -439,7 +499,7 @@ class Observations:
     def _digest(self) -> Digest:
         with self.app.app_context():
             try:
-                return digest()
+                return digest(self.ids.workstreams["GOV"])
             finally:
                 db.session.remove()
 
@@ -448,7 +508,7 @@ class Observations:
         with self.app.app_context():
             try:
                 restore_accounts(original.accounts)
-                now = digest()
+                now = digest(self.ids.workstreams["GOV"])
             finally:
                 db.session.remove()
         return (now.content, now.accounts) == (original.content, original.accounts)
@@ -467,6 +527,11 @@ class Observations:
         cookie = client.get_cookie(self.cookie_name)
         return Browser(client, token, cookie.value if cookie else None)
 
+    @staticmethod
+    def _flashed(browser: Browser) -> list[str]:
+        with browser.client.session_transaction() as session:
+            return [message for _category, message in session.get("_flashes", [])]
+
     def _restore_session(self, browser: Browser) -> None:
         if browser.cookie is None:
             browser.client.delete_cookie(self.cookie_name)
@@ -478,18 +543,22 @@ class Observations:
         persona_ids = objects.persona_ids
         browsers = {persona: self._browser(persona) for persona in PERSONAS}
         original = baseline = self._digest()
-        wanted = [
+        decided = [
             (endpoint, request, self.routes.get((endpoint, request)))
             for endpoint, requests in MATRIX.items()
             for request in requests
         ]
+        self.sent[state] = {
+            (endpoint, request): self._as_sent(route, objects) for endpoint, request, route in decided if route
+        }
+        wanted = [case for case in decided if state == STATES[0] or not same_in_every_state(case[1])]
         answers = {}
         for persona, browser in browsers.items():
             for endpoint, request, route in wanted:
                 if route is None:
                     answers[(endpoint, request, persona)] = ("no such route", request)
                     continue
-                answer, detail, undo = self._call(route, browser, objects, baseline)
+                answer, detail, undo = self._call(route, browser, objects, baseline, persona_ids.get(persona))
                 if undo == "accounts" and self._undo_accounts(original):
                     baseline = self._digest()
                 elif undo is not None:
@@ -498,8 +567,15 @@ class Observations:
                 answers[(endpoint, request, persona)] = (answer, f"{detail} as {persona} ({state})")
         return answers
 
-    def _call(self, route: Route, browser: Browser, objects: Objects, baseline: Digest):
-        """(answer, the request as sent with its status, what to undo: None, "accounts" or "everything")."""
+    def _as_sent(self, route: Route, objects: Objects) -> tuple:
+        """(method, path, form) of the request in this state, its CSRF token apart."""
+        path = route.rule.build(url_values(route, objects), append_unknown=False)[1]
+        form = () if route.method == "GET" else tuple(sorted(plausible_form(route, objects).items(), key=repr))
+        return route.method, path, repr(form)
+
+    def _call(self, route: Route, browser: Browser, objects: Objects, baseline: Digest, user_id: int | None):
+        """(answer, the request as sent with its status, what to undo: None, "accounts" or "everything").
+        A POST answered "ok" must have made its change (EFFECTS); any other must have changed nothing."""
         try:
             values = url_values(route, objects)
             path = route.rule.build(values, append_unknown=False)[1]
@@ -513,21 +589,37 @@ class Observations:
                 response = browser.client.open(path, method=route.method, data=data, headers=headers)
         except Exception as error:  # noqa: BLE001 - an exception is an answer to report, not to stop the run
             return f"error {type(error).__name__}: {error}", route.request, "everything"
-        answer = normalise(response)
+        answer = normalise(response, lambda: self._flashed(browser))
         detail = f"{route.method} {path} -> {response.status_code}"
         if "Location" in response.headers:
             detail += f" {response.headers['Location']}"
         if route.method == "GET":
             return answer, detail, None
-        if answer == OK and route.request in ACCOUNTS_ONLY:
-            return answer, detail, "accounts"
-        if answer == OK and route.request not in NO_LASTING_CHANGE:
-            return answer, detail, "everything"
-        if self._digest() != baseline:
-            if answer != OK:
-                answer = f"{answer}, yet it changed stored data"
-            return answer, detail, "everything"
-        return answer, detail, None
+        unchanged = self._digest() == baseline
+        if answer == OK:
+            missed = self._missed_effect(route, data, browser, objects, user_id, unchanged)
+            if missed:
+                answer = f"{answer}, but {missed}"
+        elif not unchanged:
+            answer = f"{answer}, yet it changed stored data"
+        if unchanged:
+            return answer, detail, None
+        return answer, detail, "accounts" if route.request in ACCOUNTS_ONLY else "everything"
+
+    def _missed_effect(self, route, form, browser, objects, user_id, unchanged) -> str | None:
+        """What the allowed request failed to change, or None when its effect check passes."""
+        effect = EFFECTS.get(route.request)
+        if effect is None:
+            return "the matrix has no effect check for it (EFFECTS)"
+        seen = Seen(objects, form, dict(route.fixed), user_id, browser.client, unchanged)
+        with self.app.app_context():
+            try:
+                effect(seen)
+            except AssertionError as error:
+                return f"{effect.__name__} failed: {error}"
+            finally:
+                db.session.remove()
+        return None
 
 
 # --- The tests ---------------------------------------------------------------------------------------------
@@ -556,6 +648,28 @@ def test_the_matrix_answers_every_state_and_persona():
                 assert set(answers.values()) <= set(ANSWERS), (endpoint, request, state)
     known = {(request, state, persona) for _endpoint, request, state, persona, _expected in cases()}
     assert set(APP_DIFFERS) <= known, sorted(set(APP_DIFFERS) - known)
+
+
+def test_a_request_that_names_nothing_of_the_state_has_the_same_answers_in_every_state_and_is_asked_once():
+    for endpoint, requests in MATRIX.items():
+        for request, by_state in requests.items():
+            if same_in_every_state(request):
+                assert all(by_state[state] == by_state[STATES[0]] for state in STATES), (endpoint, request)
+    asked = [(endpoint, request, persona) for endpoint, request, state, persona, _ in cases()
+             if same_in_every_state(request)]
+    assert len(asked) == len(set(asked))
+
+
+def test_every_request_someone_may_post_has_an_effect_check():
+    allowed = {
+        request
+        for requests in MATRIX.values()
+        for request, by_state in requests.items()
+        if request.startswith("POST ") and any(OK in answers.values() for answers in by_state.values())
+    }
+    decided = {request for requests in MATRIX.values() for request in requests}
+    assert not allowed - set(EFFECTS), f"allowed, with nothing to say what they change: {sorted(allowed - set(EFFECTS))}"
+    assert set(EFFECTS) <= decided, sorted(set(EFFECTS) - decided)
 
 
 @pytest.fixture(scope="module")
@@ -587,3 +701,13 @@ def _params():
 def test_the_answer_is_as_the_matrix_says(observed, endpoint, route, state, persona, expected):
     actual, detail = observed.answer(endpoint, route, state, persona)
     assert actual == expected, f"{endpoint}: {detail}: expected {expected!r}, answered {actual!r}"
+
+
+def test_a_request_asked_in_one_state_only_is_sent_the_same_in_every_state(observed):
+    """What makes asking it once enough: the same method, address and form whichever state was built."""
+    first = observed.requests_sent(STATES[0])
+    for state in STATES[1:]:
+        sent = observed.requests_sent(state)
+        differ = [request for (endpoint, request), as_sent in first.items()
+                  if same_in_every_state(request) and sent[(endpoint, request)] != as_sent]
+        assert not differ, f"{state}: {differ}"
