@@ -49,6 +49,7 @@ STATE_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 AUTH_ENDPOINTS = {
     "auth.sign_in",
     "auth.sign_out",
+    "auth.extend_session",
     "auth.account",
     "auth.forgot_password",
     "auth.reset_password",
