@@ -10,11 +10,13 @@ The database: DATABASE_URL when it names a PostgreSQL database on this machine w
 `waymark_load_<pid>_<random>` on postgresql+psycopg://postgres@127.0.0.1:5432, created from its `test`
 maintenance database (--admin-url changes that). `flask db upgrade` and `flask demo load` fill it.
 
-Every simulated user signs in with its own session (a demo account; several users may share one), then loops:
-My work, an update, and, for people who may edit the Nov–Dec 2023 drafts, the draft editor and a save of the
-form as the page gives it with key activities changed (a unique marker per user and save); then the programme
-report, the period's page, the workstream's page and, now and then, the review page, thinking 0.2–1 s between
-steps. Saves racing on the same draft must answer 409 with both texts, never lose text and never fail.
+Every simulated user signs in with its own session (a demo account; several users may share one) from an
+address of its own (gunicorn runs as behind one reverse proxy, WAYMARK_PROXIES=1, and each user's requests carry
+its X-Forwarded-For, so the sign-in limits count per person as in production), then loops: My work, an update,
+and, for people who may edit the Nov–Dec 2023 drafts, the draft editor and a save of the form as the page gives
+it with key activities changed (a unique marker per user and save); then the programme report (for IIB members
+and viewers only where it is signed off), the period's page, the workstream's page and, now and then, the review
+page (officers only; readers read the update itself), thinking 0.2–1 s between steps. Saves racing on the same draft must answer 409 with both texts, never lose text and never fail.
 
 After the timed run, --race-pairs pairs of saves of one draft by two people are sent at the same moment
 (the timed run collides only now and then): each pair must answer 302 and 409. Then it checks, against the
@@ -180,6 +182,10 @@ class Target:
     update_id: int
     period_id: int
     workstream_id: int
+    # Readers (IIB members, viewers) read signed-off reports only, and the review page is for officers:
+    # a journey opens these only where the person's role lets them, as the pages' own links do.
+    report_readable: bool = True
+    review_readable: bool = True
 
 
 @dataclass
@@ -198,7 +204,8 @@ def make_plan(database_url: str, secret_key: str) -> Plan:
     from app.config import ProductionConfig
     from app.extensions import db
     from app.models import AuditEvent, ReportingPeriod, User, WorkstreamUpdate
-    from app.permissions import can
+    from app.permissions import can, is_officer, is_programme_staff
+    from app.reports.queries import signed_off_revisions
 
     app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=secret_key)
     with app.app_context():
@@ -211,8 +218,11 @@ def make_plan(database_url: str, secret_key: str) -> Plan:
             if user is None:
                 raise SystemExit(f"The demo has no account {email}")
             visible_periods = {p.id for p in periods if can(user, "view_period", p)}
+            readable_reports = {
+                p.id for p in periods if p.id in visible_periods and (is_programme_staff(user) or signed_off_revisions(p))
+            }
             targets = [
-                (u, Target(u.id, u.period_id, u.workstream_id))
+                (u, Target(u.id, u.period_id, u.workstream_id, u.period_id in readable_reports, is_officer(user)))
                 for u in updates
                 if u.period_id in visible_periods and can(user, "view_update", u)
             ]
@@ -553,6 +563,8 @@ class User:
         self.number, self.email, self.port = number, email, port
         self.plan, self.budget, self.results, self.run = plan, budget, results, run
         self.rng = random.Random(f"{run}-{number}")
+        # Each person's own address, as the reverse proxy passes it on: sign-in limits count per address.
+        self.address = f"10.0.{number // 250}.{number % 250 + 1}"
         self.cookies: dict[str, str] = {}
         self.connection = None
         self.saves = 0
@@ -563,7 +575,7 @@ class User:
         if not self.budget.take():
             raise Stop
         body = urlencode(form).encode() if form is not None else None
-        headers = {"Host": f"{HOST}:{self.port}", "User-Agent": "waymark-load/1"}
+        headers = {"Host": f"{HOST}:{self.port}", "User-Agent": "waymark-load/1", "X-Forwarded-For": self.address}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
@@ -690,13 +702,14 @@ class User:
         self.pause()
         if edit:
             self.edit_and_save(target)
-        self.request("GET", f"/periods/{target.period_id}/report")
-        self.pause()
+        if target.report_readable:
+            self.request("GET", f"/periods/{target.period_id}/report")
+            self.pause()
         self.request("GET", f"/periods/{target.period_id}")
         self.pause()
         self.request("GET", f"/workstreams/{target.workstream_id}")
         self.pause()
-        if self.rng.random() < 0.25:
+        if target.review_readable and self.rng.random() < 0.25:
             self.request("GET", f"{update}/review")
             self.pause()
 
@@ -1110,6 +1123,9 @@ def main(argv=None) -> int:
             "WAYMARK_BIND": f"{HOST}:{port}",
             "WEB_CONCURRENCY": str(args.workers),
             "WAYMARK_ACCESS_LOG": "-",
+            # As in production (docs/production.md): one reverse proxy in front, whose X-Forwarded-For
+            # names each person's address.
+            "WAYMARK_PROXIES": "1",
         }
         env.pop("MAIL_SERVER", None)  # no email leaves a load test
         log("flask db upgrade; flask demo load")
