@@ -26,3 +26,39 @@ def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account
             for person in people:
                 assert can(person, "view_workstream", workstream), (person.email, workstream.code)
             assert not can(nobody, "view_workstream", workstream), workstream.code
+
+
+def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitted_nor_another_workstreams(app):
+    from app import workflow
+    from app.models import RAG, MilestoneStatus, WorkstreamUpdate
+    from tests.demo_ids import demo_ids
+
+    ids = demo_ids(app)
+    with rolled_back(app):
+        pm = db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
+        update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
+        others = db.session.get(WorkstreamUpdate, ids.update("PPD", "nov_dec"))
+        assert can(pm, "edit", update)
+        assert not can(pm, "edit", others)
+        update.key_activities, update.engagement, update.concerns = "Training rolled out.", "Meetings.", "None."
+        update.proposed_rag, update.rag_rationale = RAG.GREEN, "On track."
+        for milestone in update.milestones_this_period:
+            milestone.status = MilestoneStatus.COMPLETE
+        db.session.commit()
+        workflow.perform("submit", update, pm)
+        assert not can(pm, "edit", update)
+
+
+def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor_may_not_approve_a_draft(app):
+    from app.models import WorkstreamUpdate
+    from tests.demo_ids import demo_ids
+
+    ids = demo_ids(app)
+    with rolled_back(app):
+        pm = db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
+        sponsor = db.session.scalar(sa.select(User).where(User.email == "nick.bell@example.org"))
+        viewer = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        draft = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
+        assert can(pm, "submit", draft)
+        assert not can(viewer, "submit", draft)
+        assert not can(sponsor, "approve", draft)

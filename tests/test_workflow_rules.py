@@ -230,3 +230,38 @@ def test_a_change_written_between_the_check_and_the_write_is_refused_as_a_confli
         stored = db.session.get(WorkstreamUpdate, update.id)
         assert (stored.state, stored.concerns) == (UpdateState.DRAFT, "Someone else's concern.")
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events
+
+
+def test_a_draft_with_no_project_manager_on_its_workstream_is_held_by_the_workstreams_pmo_support(app, ids):
+    from app.models import Role, RoleAssignment, Workstream
+
+    with rolled_back(app):
+        update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
+        workstream = db.session.get(Workstream, ids.workstreams["GOV"])
+        pmo_support = workstream.pmo_support
+        assert pmo_support and workstream.project_managers
+        assert workflow.holders(update) == workstream.project_managers
+        db.session.execute(sa.delete(RoleAssignment).where(
+            RoleAssignment.workstream_id == workstream.id, RoleAssignment.role == Role.PROJECT_MANAGER,
+        ))
+        db.session.commit()
+        db.session.expire_all()
+        assert workflow.holders(db.session.get(WorkstreamUpdate, update.id)) == pmo_support
+
+
+def test_when_mail_is_configured_a_transitions_email_is_sent_as_soon_as_it_is_committed(app, ids, monkeypatch):
+    from app.extensions import mail
+    from app.models import OutboxMessage
+
+    sent = []
+    monkeypatch.setattr(mail, "send", lambda message: sent.append(message.recipients))
+    app.config["MAIL_SERVER"] = "smtp.invalid"
+    try:
+        with rolled_back(app):
+            update = submittable_governance_update(ids)
+            workflow.perform("submit", update, person(PM_GOV))
+            assert sent and all(SPONSOR_GOV_CMT in recipients for recipients in sent)
+            unsent = sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+            assert db.session.scalar(unsent) == 0
+    finally:
+        app.config["MAIL_SERVER"] = None
