@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app import workflow
 from app.extensions import db
 from app.models import RAG, MilestoneStatus, ProgrammeReport, ReportState, UpdateState, User, WorkstreamUpdate
-from app.reports.content import report_content
+from app.reports.content import changes_since_last_pack, report_content
 from app.reports.services import save_overview
 from app.updates.rows import RISKS, add_row, close_risk
 from app.updates.services import draft_fields, milestone_field, save_draft
@@ -212,3 +212,66 @@ def test_before_anyone_works_on_the_open_period_nothing_is_listed_as_changed(app
         "risks_opened": [],
         "risks_closed": [],
     }
+
+
+# --- The rules of each kind of change, on sections written out by hand ---------------------------------------
+
+def section(title, workstream_id=1, *, before=None, now=None, change_reason="", justification="",
+            milestones=(), risks=()):
+    """A report section holding only what the changes are derived from."""
+    return {
+        "workstream": {"id": workstream_id, "title": title},
+        "rag_last_period": before,
+        "rag_this_period": now,
+        "rag_change_reason": change_reason,
+        "agreed_rag_justification": justification,
+        "milestones_this_period": [
+            {"reference": reference, "description": f"{reference} described", "status": status,
+             "status_note": note, "periods_delayed_before": delayed}
+            for reference, status, note, delayed in milestones
+        ],
+        "risks": [
+            {"reference": reference, "description": f"{reference} described", "status": status,
+             "closure_note": note}
+            for reference, status, note in risks
+        ],
+    }
+
+
+def test_a_rating_moved_only_when_the_workstream_was_rated_last_period_and_this_one_and_the_two_differ():
+    sections = [
+        section("First rated now", before=None, now="AMBER"),
+        section("Not rated now", before="GREEN", now=None),
+        section("Held", before="GREEN", now="GREEN"),
+        section("Moved", before="GREEN", now="RED", change_reason="Why it moved.", justification="Sponsor's view."),
+    ]
+    moved = changes_since_last_pack(sections, None)["ratings_moved"]
+    # The reason given for the change comes first; the sponsor's justification only when there is none.
+    assert moved == [{"workstream": "Moved", "from": "GREEN", "to": "RED", "reason": "Why it moved."}]
+
+
+def test_milestones_listed_are_those_completed_or_delayed_and_a_slip_counts_this_period_as_late():
+    sections = [section("Milestones", milestones=[
+        ("M-1", "COMPLETE", "", 0),
+        ("M-2", "DELAYED", "Waiting.", 3),
+        ("M-3", "ON_TRACK", "", 0),
+        ("M-4", None, "", 0),
+    ])]
+    changes = changes_since_last_pack(sections, None)
+    assert changes["milestones_completed"] == [
+        {"workstream": "Milestones", "reference": "M-1", "description": "M-1 described"},
+    ]
+    assert changes["milestones_slipped"] == [
+        {"workstream": "Milestones", "reference": "M-2", "description": "M-2 described", "periods_late": 4,
+         "note": "Waiting."},
+    ]
+
+
+def test_in_the_first_period_no_risk_is_listed_as_opened_but_a_closed_one_is_listed_as_closed():
+    sections = [section("Risks", risks=[("R-1", "OPEN", ""), ("R-2", "CLOSED", "Gone.")])]
+    changes = changes_since_last_pack(sections, None)
+    assert changes["previous_period"] is None
+    assert changes["risks_opened"] == []
+    assert changes["risks_closed"] == [
+        {"workstream": "Risks", "reference": "R-2", "description": "R-2 described", "closure_note": "Gone."},
+    ]

@@ -541,3 +541,105 @@ def test_reopening_keeps_the_signed_off_revision_and_returns_only_the_named_work
         update_id = ids.update(code, "sep_oct")
         assert client.get(f"/updates/{update_id}/edit").status_code == 409, code
         assert "Edit the draft" not in client.get(f"/updates/{update_id}").get_data(as_text=True), code
+
+
+# --- What the guard checks call a problem (backups, restores and verify rely on them) ----------------------
+
+# The PostgreSQL guards the migration creates, written out: (table, trigger) -> the function it runs.
+POSTGRESQL_GUARD_TRIGGERS = {
+    ("workstream_update", "waymark_guard"): "waymark_refuse_locked",
+    ("milestone", "waymark_guard"): "waymark_refuse_locked",
+    ("risk", "waymark_guard"): "waymark_refuse_locked",
+    ("programme_report", "waymark_guard"): "waymark_refuse_signed_off_report",
+    ("audit_event", "waymark_guard"): "waymark_refuse_audit_change",
+    ("audit_event", "waymark_guard_truncate"): "waymark_refuse_audit_change",
+}
+
+
+def test_the_postgresql_guard_check_names_each_guard_missing_disabled_or_running_another_function(app):
+    from app.operations import expected_guard_functions, expected_guards, postgresql_guard_problems
+
+    with app.app_context():
+        assert expected_guards("postgresql") == POSTGRESQL_GUARD_TRIGGERS
+        functions = expected_guard_functions()
+        assert set(functions) == {
+            "waymark_period_locked", "waymark_refuse_locked", "waymark_refuse_signed_off_report",
+            "waymark_refuse_audit_change",
+        }
+        intact = [(table, name, True, function) for (table, name), function in POSTGRESQL_GUARD_TRIGGERS.items()]
+        assert postgresql_guard_problems(intact, functions) == []
+        # Reformatting a function's body is no change.
+        assert postgresql_guard_problems(intact, {f: f"\n  {body}  \n" for f, body in functions.items()}) == []
+        # A trigger read from a dump may not say which function it runs; the others are still checked.
+        assert postgresql_guard_problems([row[:3] + (None,) for row in intact]) == []
+
+        def without(table, name):
+            return [row for row in intact if row[:2] != (table, name)]
+
+        assert postgresql_guard_problems(without("risk", "waymark_guard"), functions) == [
+            "the guard waymark_guard on risk is missing",
+        ]
+        assert postgresql_guard_problems(
+            without("milestone", "waymark_guard") + [("milestone", "waymark_guard", False, "waymark_refuse_locked")],
+        ) == ["the guard waymark_guard on milestone is disabled"]
+        assert postgresql_guard_problems(
+            without("audit_event", "waymark_guard") + [("audit_event", "waymark_guard", True, "allow_all")],
+        ) == ["the guard waymark_guard on audit_event runs allow_all, not waymark_refuse_audit_change"]
+        missing = {f: body for f, body in functions.items() if f != "waymark_period_locked"}
+        assert postgresql_guard_problems(intact, missing) == ["the guard function waymark_period_locked is missing"]
+        changed = dict(functions, waymark_refuse_locked="BEGIN RETURN NEW; END")
+        assert postgresql_guard_problems(intact, changed) == [
+            "the guard function waymark_refuse_locked has been changed",
+        ]
+
+
+def test_the_sqlite_guard_check_names_each_guard_missing_or_changed(app):
+    from app.operations import expected_guards, sqlite_guard_problems
+
+    with app.app_context():
+        guards = expected_guards("sqlite")
+        # Three operations on each of the three locked tables, update and delete on reports and audit events.
+        assert len(guards) == 13
+        assert {table for table, _name in guards} == {
+            "workstream_update", "milestone", "risk", "programme_report", "audit_event",
+        }
+        intact = [(table, name, sql) for (table, name), sql in guards.items()]
+        assert sqlite_guard_problems(intact) == []
+        assert sqlite_guard_problems([(t, n, sql.replace(" ", "\n  ")) for t, n, sql in intact]) == []
+        gone = ("risk", "waymark_guard_risk_delete")
+        assert sqlite_guard_problems([row for row in intact if row[:2] != gone]) == [
+            "the guard waymark_guard_risk_delete on risk is missing",
+        ]
+        weakened = [
+            (t, n, sql.replace("'SIGNED_OFF'", "'NEVER'") if n == "waymark_guard_milestone_update" else sql)
+            for t, n, sql in intact
+        ]
+        assert sqlite_guard_problems(weakened) == ["the guard waymark_guard_milestone_update on milestone has been changed"]
+
+
+def test_downgrading_the_guard_migration_removes_every_guard_and_upgrading_again_restores_them(databases):
+    from flask_migrate import downgrade, upgrade
+
+    from app.operations import GUARDS_REVISION, expected_guard_functions, guard_count, guard_problems
+    from tests.conftest import build_app
+
+    application = build_app(databases.fresh_url())
+    try:
+        with application.app_context():
+            upgrade(revision=GUARDS_REVISION)
+            with db.engine.connect() as connection:
+                assert guard_problems(connection) == []
+            downgrade(revision="0001")
+            with db.engine.connect() as connection:
+                dialect = connection.dialect.name
+                problems = guard_problems(connection)
+            functions = len(expected_guard_functions()) if dialect == "postgresql" else 0
+            assert len(problems) == guard_count(dialect) + functions
+            assert all(problem.endswith(" is missing") for problem in problems), problems
+            upgrade(revision=GUARDS_REVISION)
+            with db.engine.connect() as connection:
+                assert guard_problems(connection) == []
+    finally:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
