@@ -62,3 +62,21 @@ def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor
         assert can(pm, "submit", draft)
         assert not can(viewer, "submit", draft)
         assert not can(sponsor, "approve", draft)
+
+
+def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_and_an_account_with_no_role_never(app):
+    from app.models import UpdateState, WorkstreamUpdate
+    from tests.demo_ids import demo_ids
+
+    ids = demo_ids(app)
+    with rolled_back(app):
+        viewer = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        signed_off = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
+        open_period = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
+        open_period.state = UpdateState.APPROVED
+        nobody = User(name="No Role", email="no.role@example.org", password_hash="not-used")
+        db.session.add(nobody)
+        db.session.commit()
+        assert can(viewer, "view_update", signed_off)
+        assert not can(viewer, "view_update", open_period)
+        assert not can(nobody, "view_update", signed_off)
