@@ -87,6 +87,8 @@ def create_app(config_class=None, **overrides) -> Flask:
 
 def _configure_sqlite(engine) -> None:
     """Foreign keys on, and real transactions (pysqlite's default defers BEGIN and breaks SAVEPOINT)."""
+    from app.decision_locks import SQLITE_BEGIN
+
     if engine.dialect.name != "sqlite":
         return
 
@@ -100,4 +102,5 @@ def _configure_sqlite(engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A decision asks for BEGIN IMMEDIATE (app/decision_locks.py); every other transaction defers its lock.
+        connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))

@@ -10,14 +10,17 @@ signed off.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
 from typing import Callable
 
+import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
+from app.decision_locks import lock_for_decision
 from app.extensions import db
 from app.models import (
     ProgrammeReport,
@@ -30,6 +33,11 @@ from app.models import (
 from app.reports.queries import forget_cached_reads, latest_report
 
 log = logging.getLogger("waymark.workflow")
+
+# What the lock guard's triggers raise (migrations/versions/0002_outbox_and_locks.py).
+LOCK_GUARD_MESSAGE = "waymark: the period is signed off and locked"
+CHANGED_MEANWHILE = "It changed while you were looking at it. Reload the page to see the latest version."
+LOCKED = "The period is signed off and locked. A CMT member can reopen it as a new revision."
 
 
 class WorkflowError(Exception):
@@ -65,6 +73,12 @@ class Conflict(WorkflowError):
     status = 409
 
 
+class Unready(WorkflowError):
+    """What the transition needs of the rest of the programme is not there (yet, or any more)."""
+
+    status = 409
+
+
 @dataclasses.dataclass(frozen=True)
 class Transition:
     action: str
@@ -74,8 +88,11 @@ class Transition:
     label: str
     # Inputs that must be given, with the message shown beside the empty field.
     requires: dict[str, str] = dataclasses.field(default_factory=dict)
-    # Further rules: each returns {field: message} for what stops the transition (empty when none).
+    # Further rules on the inputs: each returns {field: message} for what stops the transition (empty when none).
     checks: tuple[Callable, ...] = ()
+    # What must hold of the object and the rest of the period, checked under the decision's locks. Any
+    # failing refuses the transition as a conflict with the state of things (409), each with its message.
+    prerequisites: tuple[Callable, ...] = ()
     # People the transition stops (NotAllowed) with its message, whatever their roles.
     excludes: Callable | None = None
     # Only reopening acts on a locked report.
@@ -177,7 +194,7 @@ REPORT_TRANSITIONS = (
         (Role.CMT_MEMBER,),
         "Sign off and lock the report",
         requires={"cmt_meeting_date": "Enter the date of the CMT meeting that signed the report off"},
-        checks=(_every_update_approved, _overview_written),
+        prerequisites=(_every_update_approved, _overview_written),
         after_commit=prebuild_after_sign_off,
     ),
     Transition(
@@ -255,15 +272,29 @@ def refusal(action: str, target, user: User) -> WorkflowError | None:
     workstream_id = getattr(target, "workstream_id", None)
     if not holds_role(user, transition.roles, workstream_id):
         return NotAllowed("Your roles do not allow you to do this.")
+    superseded = superseded_refusal(target)
+    if superseded is not None:
+        return superseded
     if target.state not in transition.sources:
         return WrongState(f"This cannot be done while it is {target.state.label.lower()}.")
     if not transition.acts_on_locked and is_locked(target):
-        return Locked("The period is signed off and locked. A CMT member can reopen it as a new revision.")
+        return Locked(LOCKED)
     if transition.excludes is not None:
         message = transition.excludes(target, user)
         if message:
             return NotAllowed(message)
     return None
+
+
+def superseded_refusal(target) -> WorkflowError | None:
+    """For a report revision that is no longer the period's latest (a reopening came first), the refusal."""
+    if not isinstance(target, ProgrammeReport):
+        return None
+    latest = latest_report(target.period)
+    if latest is None or latest.id == target.id:
+        return None
+    return WrongState(f"Revision {target.revision} has been followed by revision {latest.revision}. "
+                      "Reload the page to see the latest revision.")
 
 
 def may(action: str, target, user: User) -> bool:
@@ -276,22 +307,33 @@ def edit_refusal(target, user: User) -> WorkflowError | None:
     if not holds_role(user, roles, getattr(target, "workstream_id", None)):
         return NotAllowed("Your roles do not allow you to edit this.")
     if is_locked(target):
-        return Locked("The period is signed off and locked. A CMT member can reopen it as a new revision.")
+        return Locked(LOCKED)
     if target.state not in states:
         return WrongState(f"This cannot be edited while it is {target.state.label.lower()}.")
     return None
 
 
+def unmet_prerequisites(action: str, target, user: User) -> dict[str, str]:
+    """What the rest of the programme still lacks for the action (e.g. updates not yet approved)."""
+    return _failures(TRANSITIONS[action].prerequisites, target, user, {})
+
+
 def problems(action: str, target, user: User, inputs: dict) -> dict[str, str]:
-    """What stops the action with these inputs: missing required inputs and the transition's rules."""
+    """What stops the action with these inputs: missing required inputs and the transition's rules on them."""
     transition = TRANSITIONS[action]
-    errors = {
-        field: message
-        for field, message in transition.requires.items()
-        if inputs.get(field) is None or (isinstance(inputs.get(field), str) and not inputs[field].strip())
-    }
-    for check in transition.checks:
-        for field, message in check(target, user, inputs).items():
+    errors: dict[str, str] = {}
+    for field, message in transition.requires.items():
+        if inputs.get(field) is None or (isinstance(inputs.get(field), str) and not inputs[field].strip()):
+            errors.setdefault(field, message)
+    for field, message in _failures(transition.checks, target, user, inputs).items():
+        errors.setdefault(field, message)
+    return errors
+
+
+def _failures(rules, target, user: User, inputs: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for rule in rules:
+        for field, message in rule(target, user, inputs).items():
             errors.setdefault(field, message)
     return errors
 
@@ -307,33 +349,35 @@ def perform(action: str, target, user: User, version: int | None = None, **input
     from app.workflow_actions import APPLY
 
     transition = TRANSITIONS[action]
+    # Everything below decides on rows locked for this decision and read afresh: a concurrent transition
+    # either finished before (and is seen) or waits until this one commits.
+    lock_for_decision(target)
     refused = refusal(action, target, user)
     if refused is not None:
         raise refused
     if version is not None and version != target.version:
-        raise Conflict("It changed while you were looking at it. Reload the page to see the latest version.")
+        raise Conflict(CHANGED_MEANWHILE)
+    unmet = unmet_prerequisites(action, target, user)
+    if unmet:
+        raise Unready(" ".join(unmet.values()), unmet)
     errors = problems(action, target, user, inputs)
     if errors:
         raise InvalidInput("Check the information you gave.", errors)
     from_state = target.state
-    try:
+    with refused_by_the_database():
         changed = APPLY[action](target, user, **inputs)
         db.session.flush()
-    except StaleDataError:
-        # Someone changed it between our check and our write.
-        db.session.rollback()
-        raise Conflict("It changed while you were looking at it. Reload the page to see the latest version.") from None
-    audit.record(
-        action,
-        changed,
-        actor=user,
-        from_state=from_state.name,
-        to_state=transition.target.name,
-        comment=_audit_comment(inputs),
-        changed_fields=sorted(k for k, v in inputs.items() if v not in (None, "", [])),
-        period_id=changed.period_id,
-    )
-    db.session.commit()
+        audit.record(
+            action,
+            changed,
+            actor=user,
+            from_state=from_state.name,
+            to_state=transition.target.name,
+            comment=_audit_comment(inputs),
+            changed_fields=sorted(k for k, v in inputs.items() if v not in (None, "", [])),
+            period_id=changed.period_id,
+        )
+        db.session.commit()
     log.info(
         "transition",
         extra={"action": action, "object": f"{type(changed).__name__} {changed.id}", "from_state": from_state.name,
@@ -344,6 +388,32 @@ def perform(action: str, target, user: User, version: int | None = None, **input
     if transition.after_commit is not None:
         transition.after_commit(changed)
     return changed
+
+
+@contextlib.contextmanager
+def refused_by_the_database():
+    """Turn what the database refuses at write time into the refusal a person understands, after rolling
+    back. With the decision's locks none of these should happen; they are the last line, not the rule."""
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(CHANGED_MEANWHILE) from None
+    except sa.exc.DBAPIError as error:
+        # The guard's refusal reaches SQLite as an IntegrityError, PostgreSQL as an InternalError.
+        if is_lock_guard_refusal(error):
+            db.session.rollback()
+            raise Locked(LOCKED) from None
+        if isinstance(error, sa.exc.IntegrityError):
+            # e.g. two new revisions of one period: the unique (period, revision) pair holds.
+            db.session.rollback()
+            raise Conflict(CHANGED_MEANWHILE) from None
+        raise
+
+
+def is_lock_guard_refusal(error: Exception) -> bool:
+    """Whether a database error is the lock guard's trigger refusing a change to a signed-off period."""
+    return LOCK_GUARD_MESSAGE in str(getattr(error, "orig", error))
 
 
 def _audit_comment(inputs: dict) -> str:

@@ -19,7 +19,7 @@ Written from the product's rules, not from the app's code:
   workstream's sponsor or any CMT member, from submitted or approved. Approve: the workstream's sponsor,
   from submitted, unless they submitted it. Nothing moves once the period is signed off.
 * The lead executive director writes the programme overview while the report is open. A CMT member signs
-  the report off (refused as incomplete, "invalid", until every update is approved and the overview is
+  the report off (refused as not ready, "conflict", until every update is approved and the overview is
   written) and reopens a signed-off report as a new revision.
 * The PMO administers the service: the outbox, the people who can sign in.
 * Anyone signed in manages their own account (changes their password) and can sign out.
@@ -180,7 +180,7 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
     "periods.sign_off": {
         # The confirmation page lists what still stops the sign-off; posting it is refused until then.
         "GET /periods/<period_id>/sign-off": states(open=who(ok=CMT), locked=who(conflict=CMT)),
-        "POST /periods/<period_id>/sign-off": states(open=who(invalid=CMT), locked=who(conflict=CMT)),
+        "POST /periods/<period_id>/sign-off": states(open=who(conflict=CMT), locked=who(conflict=CMT)),
     },
     "periods.reopen": {
         "GET /periods/<period_id>/reopen": states(open=who(conflict=CMT), locked=who(ok=CMT)),

@@ -265,7 +265,7 @@ def test_report_transitions_are_allowed_exactly_where_the_rules_say(app, persona
             report = db.session.get(ProgrammeReport, report.id)
             if ready != "ready":
                 refusal = refused_with_nothing_changed(action, report, person, report.version, inputs, ProgrammeReport,
-                                                       workflow.InvalidInput)
+                                                       workflow.Unready)
                 assert NOT_READY[ready] in refusal.errors, case
                 continue
             changed = workflow.perform(action, report, person, version=report.version, **inputs)

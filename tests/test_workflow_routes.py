@@ -638,7 +638,7 @@ def test_sign_off_is_refused_while_an_update_is_unapproved_or_the_overview_is_em
     assert 'name="cmt_meeting_date"' not in page
     before, counts = report_rows(app, period_id), event_and_message_counts(app)
     response = post(steve, path, version=report_version(app, period_id), cmt_meeting_date=["9", "1", "2024"])
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Every workstream update must be approved first" in text(response)
     assert report_rows(app, period_id) == before
 
@@ -647,7 +647,7 @@ def test_sign_off_is_refused_while_an_update_is_unapproved_or_the_overview_is_em
     assert no_overview in page and "Every workstream update must be approved first" not in page
     before = report_rows(app, period_id)
     response = post(steve, path, version=report_version(app, period_id), cmt_meeting_date=["9", "1", "2024"])
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert no_overview in text(response)
     assert report_rows(app, period_id) == before
 
@@ -673,7 +673,7 @@ def test_a_refused_sign_off_lists_every_blocking_reason(app, person, ids):
     steve = person(CMT_OTHER)
     response = post(steve, f"/periods/{period_id}/sign-off", version=report_version(app, period_id),
                     cmt_meeting_date=["9", "1", "2024"])
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Every workstream update must be approved first" in text(response)
     assert "The lead executive director must write the programme overview first" in text(response)
 

@@ -211,24 +211,21 @@ def test_signing_off_starts_building_the_signed_off_revisions_packs(app, ids, mo
         assert started == [report]
 
 
-def test_a_change_written_between_the_check_and_the_write_is_refused_as_a_conflict_with_nothing_changed(app, ids):
+def test_a_transition_decides_on_the_row_as_stored_when_it_has_locked_it_not_as_the_request_read_it(app, ids):
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        seen_version = update.version
-        # Someone else's save lands after this person's session read the row, before it writes.
+        # Another request submits it after this one read the row as a draft.
         db.session.execute(
             sa.update(WorkstreamUpdate.__table__)
             .where(WorkstreamUpdate.__table__.c.id == update.id)
-            .values(version=WorkstreamUpdate.__table__.c.version + 1, concerns="Someone else's concern.")
+            .values(version=WorkstreamUpdate.__table__.c.version + 1, state=UpdateState.SUBMITTED.name)
         )
         db.session.commit()
         events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
-        db.session.refresh(update)
-        set_committed_value(update, "version", seen_version)
+        set_committed_value(update, "state", UpdateState.DRAFT)
         error = refused(workflow.perform, "submit", update, person(PM_GOV))
-        assert_says(error, workflow.Conflict, CHANGED)
-        stored = db.session.get(WorkstreamUpdate, update.id)
-        assert (stored.state, stored.concerns) == (UpdateState.DRAFT, "Someone else's concern.")
+        assert_says(error, workflow.WrongState, "This cannot be done while it is submitted.")
+        assert db.session.get(WorkstreamUpdate, update.id).state is UpdateState.SUBMITTED
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events
 
 

@@ -3,10 +3,10 @@ and reopening."""
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from app import workflow
+from app.decision_locks import lock_for_decision
 from app.extensions import db
 from app.forms import attach_errors, form_inputs
 from app.history import history_for_period
@@ -112,18 +112,19 @@ def overview(period_id: int):
     form = OverviewForm(obj=report)
     conflict = None
     if form.validate_on_submit():
-        if form.version.data != report.version:
+        lock_for_decision(report)
+        refused = workflow.edit_refusal(report, current_user) or workflow.superseded_refusal(report)
+        if refused is not None:
+            # Signed off (or followed by a new revision) while they typed: the page keeps their text to copy.
+            conflict = refused.message
+        elif form.version.data != report.version:
             conflict = "Someone else saved the overview after you opened it."
         else:
-            try:
+            with workflow.refused_by_the_database():
                 save_overview(report, current_user, form.overview.data)
                 db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                conflict = "Someone else saved the overview after you opened it."
-            else:
-                flash("Overview saved", "success")
-                return redirect(url_for("periods.show", period_id=period.id))
+            flash("Overview saved", "success")
+            return redirect(url_for("periods.show", period_id=period.id))
     status = 200 if request.method == "GET" else (409 if conflict else 422)
     return render_template("periods/overview.html", period=period, report=report, form=form, conflict=conflict), status
 
@@ -156,13 +157,17 @@ def _report_transition(action, period, report, form, template, done_message):
     refused = workflow.refusal(action, report, current_user)
     if refused is not None:
         abort(refused.status, refused.message)
-    status = 200
+    status, blocking = 200, {}
     if form.validate_on_submit():
         try:
             workflow.perform(action, report, current_user, version=form.version.data, **form_inputs(form))
         except workflow.InvalidInput as error:
             attach_errors(form, error.errors)
             status = error.status
+        except workflow.Unready as error:
+            # Say what is still missing, as the page did before the person pressed the button.
+            db.session.rollback()
+            status, blocking = error.status, error.errors
         except workflow.WorkflowError as error:
             db.session.rollback()
             abort(error.status, error.message)
@@ -171,7 +176,8 @@ def _report_transition(action, period, report, form, template, done_message):
             return redirect(url_for("periods.show", period_id=period.id))
     elif request.method == "POST":
         status = 422
-    problems = workflow.problems(action, report, current_user, {}) if request.method == "GET" else {}
+    if request.method == "GET":
+        blocking = workflow.unmet_prerequisites(action, report, current_user)
     return (
         render_template(
             template,
@@ -179,7 +185,7 @@ def _report_transition(action, period, report, form, template, done_message):
             report=report,
             form=form,
             rows=live_rows(current_user, period, report),
-            blocking={k: v for k, v in problems.items() if k not in workflow.TRANSITIONS[action].requires},
+            blocking=blocking,
         ),
         status,
     )

@@ -9,6 +9,7 @@ import re
 import sqlalchemy as sa
 
 from app import audit
+from app.decision_locks import lock_for_decision
 from app.extensions import db
 from app.models import Milestone, MilestoneKind, Risk, RiskStatus, User, WorkstreamUpdate
 from app.workflow import Conflict, WorkflowError, edit_refusal
@@ -46,6 +47,8 @@ class RowGone(WorkflowError):
 
 
 def _check(update: WorkstreamUpdate, user: User) -> None:
+    """Lock the draft for this change and decide, on what is stored now, whether the person may make it."""
+    lock_for_decision(update)
     refused = edit_refusal(update, user)
     if refused is not None:
         raise refused

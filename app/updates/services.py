@@ -13,13 +13,13 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
+from app.decision_locks import lock_for_decision
 from app.extensions import db
 from app.models import RAG, Milestone, MilestoneStatus, User, Workstream, WorkstreamOutcome, WorkstreamUpdate
 from app.updates.merge import Merge, three_way
-from app.workflow import Conflict, edit_refusal
+from app.workflow import edit_refusal, refused_by_the_database
 
 TEXT_FIELDS = ("key_activities", "engagement", "concerns", "rag_rationale", "rag_change_reason")
 WORKSTREAM_FIELDS = ("forecast_completion_date", "workstream_description", "outcomes")
@@ -87,33 +87,31 @@ def save_draft(
     """Save what the person typed. If the draft changed since they opened it (another version), merge:
     their untouched fields take the newer values, and fields both changed are returned as conflicts
     without saving anything."""
+    lock_fresh(update)
+    # Decided on the locked row: a submit, a return or a sign-off that won the race is seen here.
     refused = edit_refusal(update, user)
     if refused is not None:
         raise refused
-    for attempt in range(3):
-        lock_fresh(update)
-        try:
-            return _save(update, user, version, base, mine)
-        except StaleDataError:
-            # Someone saved between our read and our write (SQLite takes no row lock): merge with theirs.
-            db.session.rollback()
-    raise Conflict("The draft is being saved by several people at once. Try again.")
+    with refused_by_the_database():
+        return _save(update, user, version, base, mine)
 
 
 def lock_fresh(update: WorkstreamUpdate) -> None:
-    """Lock the update's row until commit (PostgreSQL) and read it, its milestones and its workstream afresh,
-    so a save compares against what is stored now, not what this request read earlier."""
+    """Take the decision's locks on the update and its period, and read it, its milestones and its
+    workstream afresh, so a save compares against what is stored now, not what this request read earlier."""
+    lock_for_decision(update)
+    # The rows are fetched (.all()): an ORM result fills in the objects only as its rows are read.
     fresh = {"populate_existing": True}
-    db.session.execute(
-        sa.select(WorkstreamUpdate).where(WorkstreamUpdate.id == update.id).with_for_update().execution_options(**fresh)
-    )
-    db.session.execute(sa.select(Milestone).where(Milestone.update_id == update.id).execution_options(**fresh))
-    db.session.execute(
+    db.session.scalars(
+        sa.select(WorkstreamUpdate).where(WorkstreamUpdate.id == update.id).execution_options(**fresh)
+    ).all()
+    db.session.scalars(sa.select(Milestone).where(Milestone.update_id == update.id).execution_options(**fresh)).all()
+    db.session.scalars(
         sa.select(Workstream)
         .where(Workstream.id == update.workstream_id)
         .options(selectinload(Workstream.outcomes))
         .execution_options(**fresh)
-    )
+    ).all()
 
 
 def _save(update, user, version, base, mine) -> SaveResult:
