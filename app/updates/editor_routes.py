@@ -136,7 +136,12 @@ def _posted(prefix: str, formdata) -> dict[str, str]:
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(update_id: int):
-    update = _editable(update_id)
+    update = load_update(update_id)
+    refused = workflow.edit_refusal(update, current_user)
+    if refused is not None:
+        if request.method == "POST" and not isinstance(refused, workflow.NotAllowed):
+            return _save_refused(update, refused, request.form)
+        abort(refused.status, refused.message)
     if request.method == "GET":
         fields = draft_fields(update)
         return _editor(update, UpdateEditForm(formdata=None, data=_form_data(fields, update)), fields)
@@ -168,7 +173,12 @@ def _save(update: WorkstreamUpdate, form: UpdateEditForm, formdata):
     for field, choice in _posted("resolve::", formdata).items():
         if choice == "saved":
             mine.pop(field, None)
-    result = save_draft(update, current_user, form.version.data, base, mine)
+    try:
+        result = save_draft(update, current_user, form.version.data, base, mine)
+    except workflow.WorkflowError as refused:
+        # Submitted, returned or signed off while they typed: nothing is saved, and the page keeps their text.
+        db.session.rollback()
+        return _save_refused(update, refused, formdata)
     if result.conflicts:
         db.session.rollback()
         # The boxes hold the merge: their own text where both changed a field (the saved text is shown
@@ -188,6 +198,22 @@ def _save(update: WorkstreamUpdate, form: UpdateEditForm, formdata):
             "info",
         )
     return redirect(url_for("updates.show", update_id=update.id))
+
+
+def _save_refused(update: WorkstreamUpdate, refused: workflow.WorkflowError, formdata):
+    """The refusal, with every text the person sent laid out to copy (nothing of it is stored)."""
+    notes = [milestone_field(position, "status_note") for position in range(len(update.milestones_this_period))]
+    sent = [
+        (_field_label(name, update), normalise_text(formdata.get(name, "")))
+        for name in [*FIELD_LABELS, *notes]
+        if name in formdata and name != "proposed_rag"
+    ]
+    return render_template(
+        "updates/save_refused.html",
+        update=update,
+        message=refused.message,
+        sent=[(label, text) for label, text in sent if text.strip()],
+    ), refused.status
 
 
 FIELD_LABELS = {

@@ -199,3 +199,24 @@ def test_a_draft_can_be_completed_and_submitted_with_the_keyboard_alone(page, ap
     page.keyboard.press("Enter")
     expect(page.locator("#status-panel")).to_contain_text("Update submitted to the sponsor")
     assert_accessible(page)
+
+
+def test_a_save_after_the_draft_was_submitted_elsewhere_shows_the_typed_text_to_copy(page, app, procurement_editor):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import UpdateState, WorkstreamUpdate
+
+    sign_in_as(page, "louisa.simpson@example.org")
+    visit(page, procurement_editor)
+    page.get_by_label("Key activities").fill("Written while someone else submitted the draft.")
+    update_id = demo_ids(app).update("PRC", "nov_dec")
+    with app.app_context():  # submitted from another tab meanwhile
+        db.session.execute(
+            sa.update(WorkstreamUpdate).where(WorkstreamUpdate.id == update_id).values(state=UpdateState.SUBMITTED)
+        )
+        db.session.commit()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", name="Your changes were not saved")).to_be_visible()
+    expect(page.get_by_test_id("sent-text").first).to_contain_text("Written while someone else submitted the draft.")
+    assert_accessible(page)
