@@ -67,9 +67,20 @@ class RedactingLogger(Logger):
     """Gunicorn's logger, with password-reset tokens taken out of logged paths."""
 
     def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = safe_path(atoms["U"])
+        try:
+            atoms = super().atoms(resp, req, environ, request_time)
+        except Exception:  # noqa: BLE001 - e.g. a request without a method or path: log what there is
+            atoms = {"h": (environ or {}).get("REMOTE_ADDR", "-")}
+        atoms["U"] = safe_path(atoms.get("U"))
         return atoms
+
+    def access(self, resp, req, environ, request_time):
+        # A request that failed half-way can leave gunicorn's atoms incomplete: a missing log line is
+        # better than a worker that exits.
+        try:
+            super().access(resp, req, environ, request_time)
+        except Exception:  # noqa: BLE001
+            self.exception("waymark: could not write the access log line")
 
 
 logger_class = RedactingLogger

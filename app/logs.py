@@ -9,7 +9,6 @@ import sys
 import time
 
 from flask import Flask, g, request
-from flask_login import current_user
 
 REDACTED_PATHS = [re.compile(r"^(/password/reset/)[^/]+")]
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
@@ -27,10 +26,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def safe_path(path: str) -> str:
+def safe_path(path) -> str:
+    """The path with reset-link tokens taken out; "-" when there is none (a log line must never fail)."""
+    if not isinstance(path, str):
+        return "-"
     for pattern in REDACTED_PATHS:
         path = pattern.sub(r"\1[redacted]", path)
     return path
+
+
+def signed_in_user_id() -> int | None:
+    """The person the request was made as, if Flask-Login already loaded them: a log line never asks the
+    database (which may be the very thing that is down)."""
+    user = g.get("_login_user")
+    return getattr(user, "id", None) if user is not None and user.is_authenticated else None
 
 
 def register(app: Flask) -> None:
@@ -57,7 +66,7 @@ def register(app: Flask) -> None:
                     "path": safe_path(request.path),
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000, 1),
-                    "user_id": current_user.id if current_user.is_authenticated else None,
+                    "user_id": signed_in_user_id(),
                     "htmx": bool(request.headers.get("HX-Request")),
                 },
             )

@@ -22,3 +22,27 @@ def test_request_lines_are_json_without_passwords(app, client, caplog):
     assert any(entry["path"] == "/password/reset/[redacted]" for entry in requests)
     text = "\n".join(lines)
     assert DEMO_PASSWORD not in text and "a-secret-token" not in text and "csrf" not in text.lower()
+
+
+def test_the_access_log_never_raises_whatever_gunicorn_hands_it(capsys):
+    """A request that failed half-way may reach the access log without a path (or with nothing usable):
+    the line is written with "-" or skipped, and the worker carries on."""
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from app.gunicorn_config import RedactingLogger, access_log_format
+
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("access_log_format", access_log_format)
+    logger = RedactingLogger(config)
+    response = SimpleNamespace(status="503 Service Unavailable", response_length=10, sent=10, headers=[])
+    request = SimpleNamespace(method="GET", path=None, query="", version=(1, 1), headers=[], uri=None)
+    delta = SimpleNamespace(seconds=0, microseconds=1000)
+    environ = {"REMOTE_ADDR": "127.0.0.1"}  # no PATH_INFO, no REQUEST_METHOD
+    atoms = logger.atoms(response, request, environ, delta)
+    assert atoms["U"] == "-"
+    logger.access(response, request, environ, delta)
+    logger.access(None, None, {}, None)  # nothing usable at all: no exception reaches the worker
+    assert safe_path(None) == "-"
