@@ -29,7 +29,7 @@ from flask import current_app
 from sqlalchemy.orm import undefer
 
 from app.extensions import db
-from app.models import ProgrammeReport, ReportingPeriod, ReportState
+from app.models import ProgrammeReport, ReportingPeriod, ReportState, UpdateState, WorkstreamUpdate
 from app.reports.content import fingerprint, report_content
 from app.reports.signed_off import sections_disagreeing_with_snapshots
 
@@ -507,10 +507,18 @@ class Verification:
     guards_expected: int
     # Where the signed-off sections (what readers' pages read) disagree with the snapshots.
     section_problems: list[str] = dataclasses.field(default_factory=list)
+    # What the workflow forbids but the rows hold: an update of a signed-off period, or in a snapshot,
+    # that is not approved with an agreed rating.
+    contradictions: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(check.ok for check in self.revisions) and not self.guard_problems and not self.section_problems
+        return (
+            all(check.ok for check in self.revisions)
+            and not self.guard_problems
+            and not self.section_problems
+            and not self.contradictions
+        )
 
     @property
     def mismatched(self) -> int:
@@ -576,7 +584,41 @@ def verify() -> Verification:
             check.later_revision = latest_revision[report.period_id] > report.revision
         checks.append(check)
     sections = sections_disagreeing_with_snapshots()
+    contradictions = workflow_contradictions(reports, latest_revision)
     with db.engine.connect() as connection:
         problems = guard_problems(connection)
     db.session.rollback()
-    return Verification(checks, problems, guard_count(db.engine.dialect.name), sections)
+    return Verification(checks, problems, guard_count(db.engine.dialect.name), sections, contradictions)
+
+
+def workflow_contradictions(signed_off: list[ProgrammeReport], latest_revision: dict[int, int]) -> list[str]:
+    """A signed-off revision holds approved updates only, and a period locked at its latest revision holds
+    approved updates only: anything else got past the workflow (or was written behind its back)."""
+    found = []
+    for report in signed_off:
+        where = f"{report.period.label} revision {report.revision}"
+        for section in (report.snapshot or {}).get("workstreams", []) if isinstance(report.snapshot, dict) else []:
+            title = (section.get("workstream") or {}).get("title", "a workstream")
+            if section.get("state") != UpdateState.APPROVED.name or not section.get("agreed_rag"):
+                found.append(
+                    f"{where}: the signed-off snapshot holds the {title} update as {section.get('state')} "
+                    f"with {'no agreed rating' if not section.get('agreed_rag') else 'a rating'}; "
+                    "a signed-off report holds approved updates only"
+                )
+    locked = [r for r in signed_off if latest_revision[r.period_id] == r.revision]
+    if locked:
+        updates = db.session.scalars(
+            sa.select(WorkstreamUpdate)
+            .where(
+                WorkstreamUpdate.period_id.in_([r.period_id for r in locked]),
+                sa.or_(WorkstreamUpdate.state != UpdateState.APPROVED, WorkstreamUpdate.agreed_rag.is_(None)),
+            )
+            .order_by(WorkstreamUpdate.period_id, WorkstreamUpdate.id)
+        ).all()
+        for update in updates:
+            found.append(
+                f"{update.period.label}: the {update.workstream.title} update is {update.state.label.lower()}"
+                f"{'' if update.agreed_rag else ' without an agreed rating'} in a period that is signed off "
+                "and locked; a locked period holds approved updates only"
+            )
+    return found

@@ -49,7 +49,8 @@ def verify_command() -> None:
     """Check every signed-off revision's snapshot against its fingerprint, the signed-off sections readers'
     pages read against the snapshots, and the database guards.
 
-    Exits 1 on a mismatch, a signed-off section that disagrees with its snapshot, or a missing guard. Whether the live rows still give the signed-off content is
+    Exits 1 on a mismatch, a signed-off section that disagrees with its snapshot, a row the workflow forbids
+    (an update that is not approved in a signed-off revision or a locked period), or a missing guard. Whether the live rows still give the signed-off content is
     reported for information only: workstream details or people may rightly have changed since sign-off.
     """
     from app.operations import verify
@@ -72,6 +73,10 @@ def verify_command() -> None:
         click.echo(f"SECTIONS {problem}")
     if not result.section_problems:
         click.echo("OK the signed-off sections agree with the snapshots")
+    for problem in result.contradictions:
+        click.echo(f"CONTRADICTION {problem}")
+    if not result.contradictions:
+        click.echo("OK every signed-off revision and locked period holds approved updates only")
     if result.guard_problems:
         for problem in result.guard_problems:
             click.echo(f"GUARD {problem}")
@@ -79,7 +84,8 @@ def verify_command() -> None:
         click.echo(f"OK all {result.guards_expected} database guards are in place")
     click.echo(
         f"{len(result.revisions)} signed-off revision(s): {len(result.revisions) - result.mismatched} OK, "
-        f"{result.mismatched} mismatched; {len(result.guard_problems)} guard problem(s)."
+        f"{result.mismatched} mismatched; {len(result.contradictions)} contradiction(s); "
+        f"{len(result.guard_problems)} guard problem(s)."
     )
     if not result.ok:
         raise click.exceptions.Exit(1)

@@ -376,7 +376,7 @@ def test_verify_passes_on_the_demo_with_an_ok_line_for_each_signed_off_revision(
     assert f"{JUL_AUG}{reports['jul'][2]}" in result.output
     assert f"{SEP_OCT}{reports['sep'][2]}" in result.output
     assert "MISMATCH" not in result.output
-    assert "2 signed-off revision(s): 2 OK, 0 mismatched; 0 guard problem(s)." in result.output
+    assert "2 signed-off revision(s): 2 OK, 0 mismatched; 0 contradiction(s); 0 guard problem(s)." in result.output
     assert result.output.count("the live rows still give the signed-off content") == 2
 
 
@@ -422,6 +422,45 @@ def test_verify_reports_live_content_that_changed_after_sign_off_as_information_
     assert JUL_AUG in result.output and SEP_OCT in result.output
     assert result.output.count("(information) the live rows now give different content") == 2
     assert ".workstream.title" in result.output
+
+
+def test_verify_fails_naming_an_update_that_is_not_approved_in_a_locked_period_written_behind_the_guards(app):
+    update_id = demo_ids(app).update("GOV", "sep_oct")
+    table = WorkstreamUpdate.__table__
+    with app.app_context():
+        with db.engine.begin() as connection:
+            off, on = without_guard(connection, "workstream_update")
+            for statement in off:
+                connection.exec_driver_sql(statement)
+            connection.execute(
+                sa.update(table).where(table.c.id == update_id).values(state="RETURNED", agreed_rag=None)
+            )
+            for statement in on:
+                connection.exec_driver_sql(statement)
+        db.engine.dispose()
+    result = invoke(app, "verify")
+    assert result.exit_code == 1, result.output
+    assert (
+        "CONTRADICTION 1 September 2023 – 31 October 2023: the Governance and decision making update is returned "
+        "without an agreed "
+        "rating in a period that is signed off and locked; a locked period holds approved updates only"
+    ) in result.output
+    # Its snapshot still holds the approved update: the fingerprint matches, and only the live row is wrong.
+    assert "2 OK, 0 mismatched; 1 contradiction(s); 0 guard problem(s)." in result.output
+
+
+def test_verify_fails_naming_a_signed_off_snapshot_that_holds_an_unapproved_update(app):
+    report_id, snapshot, _stored = signed_off_reports(app)["sep"]
+    tampered = copy.deepcopy(snapshot)
+    tampered["workstreams"][0].update(state="RETURNED", agreed_rag=None)
+    overwrite_snapshot(app, report_id, tampered, fingerprint(tampered))
+    result = invoke(app, "verify")
+    assert result.exit_code == 1, result.output
+    title = tampered["workstreams"][0]["workstream"]["title"]
+    assert (
+        f"CONTRADICTION 1 September 2023 – 31 October 2023 revision 1: the signed-off snapshot holds the {title} "
+        "update as RETURNED with no agreed rating; a signed-off report holds approved updates only"
+    ) in result.output
 
 
 def test_verify_fails_when_a_database_guard_is_missing_or_disabled(app):
