@@ -11,8 +11,8 @@ from app.extensions import db
 
 def health_report() -> tuple[dict, bool]:
     """({"status": ..., "database": ..., "redis": ...}, healthy). Healthy means the database answers: without
-    it nothing works. Redis holds the shared sign-in counters only; while it is down signed-in people carry on,
-    so it is reported ("degraded") without taking the app out of service."""
+    it nothing works. Redis holds the shared sign-in counters only; while it is down each app server counts
+    sign-ins on its own, so it is reported ("degraded") without taking the app out of service."""
     database = _check(_database_answers)
     redis = _check(_redis_answers) if current_app.config.get("REDIS_URL") else "not configured"
     healthy = database == "ok"

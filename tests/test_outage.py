@@ -131,3 +131,64 @@ def test_during_an_outage_every_request_is_answered_and_the_app_recovers_by_itse
         thread.join(timeout=5)
         with app.app_context():
             db.engine.dispose()
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+NOTHING_LISTENS = "redis://127.0.0.1:1/15"
+
+
+@pytest.fixture
+def app_with_redis(app, databases):
+    """An app over a fresh demo database whose sign-in counters live at the given Redis address, limits
+    enforced. The limiter is one object for every app this process builds, so afterwards it is pointed back
+    at memory."""
+    from app import create_app
+    from app.config import TestConfig
+
+    built = []
+
+    def build(redis_url: str):
+        application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=databases.url, REDIS_URL=redis_url,
+                                 RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_EXEMPT_ALL=False)
+        built.append(application)
+        return application
+
+    yield build
+    for application in [*built, build_app(databases.url)]:
+        with application.app_context():
+            db.engine.dispose()
+
+
+def wrong_sign_ins(client, count: int) -> list[int]:
+    from tests.conftest import sign_in
+
+    return [sign_in(client, "nobody.here@example.org", "wrong password").status_code for _ in range(count)]
+
+
+def test_sign_in_attempts_are_counted_in_redis(app_with_redis):
+    import redis
+
+    store = redis.Redis.from_url(REDIS_TEST_URL)
+    store.flushdb()
+    try:
+        app = app_with_redis(REDIS_TEST_URL)
+        client = app.test_client()
+        assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+        assert wrong_sign_ins(client, 11) == [400] * 10 + [429]
+        assert any(b"account:nobody.here@example.org" in key for key in store.keys())
+    finally:
+        store.flushdb()
+        store.close()
+
+
+def test_while_redis_is_down_sign_ins_are_counted_by_each_server_and_healthz_says_degraded(app_with_redis):
+    app = app_with_redis(NOTHING_LISTENS)
+    client = app.test_client()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "degraded", "database": "ok", "redis": "unavailable (ConnectionError)"}
+    assert wrong_sign_ins(client, 11) == [400] * 10 + [429]
+    from tests.conftest import sign_in
+
+    # Someone else, from the same address, still signs in.
+    assert sign_in(app.test_client(), PM_GOV).status_code == 302

@@ -1,4 +1,5 @@
 """Signing in and out, session limits, and the person's own password (changed, or reset by emailed link)."""
+import logging
 import secrets
 import time
 from urllib.parse import urlsplit
@@ -7,6 +8,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 from limits import parse_many
+from limits.storage import MemoryStorage
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
@@ -27,6 +29,8 @@ from app.models.users import normalise_email
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 SESSION_SECONDS_LEFT_HEADER = "Waymark-Session-Seconds-Left"
+
+log = logging.getLogger("waymark.auth")
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to continue"
@@ -130,15 +134,34 @@ def extend_session():
 def over_limit(*checks: tuple[str, str]) -> bool:
     """Count this attempt against each (limit, key), e.g. ("10 per minute", "account:x@example.org"); True
     when any is exhausted. Counters live in the limiter's storage: Redis when configured, so every app
-    server counts together."""
+    server counts together. While Redis cannot be reached each app server counts on its own (in memory)
+    rather than failing the request or letting every attempt through."""
     if current_app.config.get("RATELIMIT_EXEMPT_ALL"):
         return False
+    shared = limiter.limiter
+    try:
+        return _count_attempt(shared, checks)
+    except shared.storage.base_exceptions as error:
+        log.warning("sign-in counters unavailable; counting in this process", extra={"error": type(error).__name__})
+        return _count_attempt(_counters_in_this_process(type(shared)), checks)
+
+
+def _count_attempt(counters, checks) -> bool:
     exceeded = False
     for limits, key in checks:
         for limit in parse_many(limits):
-            if not limiter.limiter.hit(limit, request.endpoint or "", key):
+            if not counters.hit(limit, request.endpoint or "", key):
                 exceeded = True
     return exceeded
+
+
+_local_counters = {}
+
+
+def _counters_in_this_process(strategy):
+    if strategy not in _local_counters:
+        _local_counters[strategy] = strategy(MemoryStorage())
+    return _local_counters[strategy]
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
