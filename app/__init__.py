@@ -59,6 +59,9 @@ def create_app(config_class=None, **overrides) -> Flask:
     WTFormsHelpers(app)
 
     db.init_app(app)
+    from app import decision_locks
+
+    decision_locks.register(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -102,5 +105,8 @@ def _configure_sqlite(engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # A decision asks for BEGIN IMMEDIATE (app/decision_locks.py); every other transaction defers its lock.
-        connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
+        # A POST or a decision asks for BEGIN IMMEDIATE (app/decision_locks.py); every other transaction
+        # defers its lock.
+        begin = connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN")
+        connection.exec_driver_sql(begin)
+        connection.info[SQLITE_BEGIN] = begin  # how the transaction now open began

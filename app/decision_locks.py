@@ -10,22 +10,37 @@ any state. The locks are taken in one fixed order, so two decisions never wait f
 2. the updates the decision reads, by id: the one update, or every update of the period for a decision on
    the report (sign-off reads them all).
 
-SQLite has no row locks. There the decision's transaction starts afresh with BEGIN IMMEDIATE, which takes the
-database's write lock at once (waiting for it up to the busy timeout), so decisions run one after another.
+SQLite has no row locks: there a decision holds the database's write lock (BEGIN IMMEDIATE, waiting for it
+up to the busy timeout), so decisions run one after another. Every POST request's transaction begins that
+way (`register`), so its reads before the decision are already under the lock and need no second look; a
+decision in a transaction that began otherwise (a CLI command, or after a commit) starts a new one.
 
-Either way, everything the session had read is read again after the locks: the decision sees what is
-stored now, not what the request read before it waited.
+On PostgreSQL, and on SQLite in that second case, the locked rows are read afresh by the locking statements themselves (populate_existing): the
+period's revisions, and the updates with their workstream, milestones and risks. The decision sees them as
+stored now, not as the request read them before it waited. (What else a decision reads is not what a
+decision changes: a person's roles, a period's dates, earlier periods.)
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import Flask, request
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import ProgrammeReport, WorkstreamUpdate
-from app.reports.queries import forget_cached_reads
+from app.models import ProgrammeReport, Workstream, WorkstreamUpdate
+from app.reports.queries import reread_revisions
 
 # The execution option the SQLite "begin" listener (app/__init__.py) reads to open the transaction.
 SQLITE_BEGIN = "waymark_sqlite_begin"
+IMMEDIATE = "BEGIN IMMEDIATE"
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def post_requests_hold_the_sqlite_write_lock():
+        # Registered before anything reads the database (the signed-in person is loaded later).
+        if request.method == "POST" and db.session.get_bind().dialect.name == "sqlite":
+            db.session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
 
 
 def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport) -> None:
@@ -34,21 +49,29 @@ def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport) -> None:
     target_id = target.id
     session = db.session
     if session.get_bind().dialect.name == "sqlite":
+        if session.connection().info.get(SQLITE_BEGIN) == IMMEDIATE:
+            return
         # Whatever the request changed before deciding is kept; the decision's reads start after the lock.
         session.commit()
-        session.connection(execution_options={SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+        session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
+    # SQLite renders no FOR UPDATE / FOR SHARE: there BEGIN IMMEDIATE has already taken the lock.
+    reread_revisions(period_id, lock="update" if on_report else "share")
+    updates = (
+        sa.select(WorkstreamUpdate)
+        # Loaded with the row (and so kept alive in the session): what a decision reads of an update.
+        .options(
+            joinedload(WorkstreamUpdate.period),
+            joinedload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes),
+            selectinload(WorkstreamUpdate.milestones),
+            selectinload(WorkstreamUpdate.risks),
+        )
+        .order_by(WorkstreamUpdate.id)
+        .with_for_update(of=WorkstreamUpdate)
+        .execution_options(populate_existing=True)
+    )
+    if on_report:
+        updates = updates.where(WorkstreamUpdate.period_id == period_id)
     else:
-        session.execute(
-            sa.select(ProgrammeReport.id)
-            .where(ProgrammeReport.period_id == period_id)
-            .order_by(ProgrammeReport.revision)
-            .with_for_update(read=not on_report)
-        ).all()
-        updates = sa.select(WorkstreamUpdate.id).order_by(WorkstreamUpdate.id).with_for_update()
-        if on_report:
-            updates = updates.where(WorkstreamUpdate.period_id == period_id)
-        else:
-            updates = updates.where(WorkstreamUpdate.id == target_id)
-        session.execute(updates).all()
-    session.expire_all()
-    forget_cached_reads()
+        updates = updates.where(WorkstreamUpdate.id == target_id)
+    # Fetched (.all()): an ORM result fills in the objects only as its rows are read.
+    session.scalars(updates).all()

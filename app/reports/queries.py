@@ -42,15 +42,30 @@ def revisions_of(period: ReportingPeriod) -> list[ProgrammeReport]:
     """Every revision of the period's report, oldest first (read once a request)."""
     cache = g.setdefault("revisions", {})
     if period.id not in cache:
-        cache[period.id] = list(
-            db.session.scalars(
-                sa.select(ProgrammeReport)
-                .where(ProgrammeReport.period_id == period.id)
-                .options(joinedload(ProgrammeReport.overview_by), joinedload(ProgrammeReport.signed_off_by))
-                .order_by(ProgrammeReport.revision)
-            )
-        )
+        cache[period.id] = list(db.session.scalars(_revisions(period.id)))
     return cache[period.id]
+
+
+def reread_revisions(period_id: int, lock: str) -> list[ProgrammeReport]:
+    """The period's revisions read afresh from the database under a row lock ("update" or "share"; SQLite
+    has none), replacing what the request had read or cached of them."""
+    forget_cached_reads()
+    revisions = db.session.scalars(
+        _revisions(period_id)
+        .with_for_update(of=ProgrammeReport, read=lock == "share")
+        .execution_options(populate_existing=True)
+    ).all()
+    g.setdefault("revisions", {})[period_id] = list(revisions)
+    return revisions
+
+
+def _revisions(period_id: int):
+    return (
+        sa.select(ProgrammeReport)
+        .where(ProgrammeReport.period_id == period_id)
+        .options(joinedload(ProgrammeReport.overview_by), joinedload(ProgrammeReport.signed_off_by))
+        .order_by(ProgrammeReport.revision)
+    )
 
 
 def latest_report(period: ReportingPeriod) -> ProgrammeReport | None:

@@ -87,31 +87,14 @@ def save_draft(
     """Save what the person typed. If the draft changed since they opened it (another version), merge:
     their untouched fields take the newer values, and fields both changed are returned as conflicts
     without saving anything."""
-    lock_fresh(update)
-    # Decided on the locked row: a submit, a return or a sign-off that won the race is seen here.
+    # Decided on the locked row, read afresh with its milestones and workstream: a submit, a return or a
+    # sign-off that won the race is seen here, and so is a save that came first.
+    lock_for_decision(update)
     refused = edit_refusal(update, user)
     if refused is not None:
         raise refused
     with refused_by_the_database():
         return _save(update, user, version, base, mine)
-
-
-def lock_fresh(update: WorkstreamUpdate) -> None:
-    """Take the decision's locks on the update and its period, and read it, its milestones and its
-    workstream afresh, so a save compares against what is stored now, not what this request read earlier."""
-    lock_for_decision(update)
-    # The rows are fetched (.all()): an ORM result fills in the objects only as its rows are read.
-    fresh = {"populate_existing": True}
-    db.session.scalars(
-        sa.select(WorkstreamUpdate).where(WorkstreamUpdate.id == update.id).execution_options(**fresh)
-    ).all()
-    db.session.scalars(sa.select(Milestone).where(Milestone.update_id == update.id).execution_options(**fresh)).all()
-    db.session.scalars(
-        sa.select(Workstream)
-        .where(Workstream.id == update.workstream_id)
-        .options(selectinload(Workstream.outcomes))
-        .execution_options(**fresh)
-    ).all()
 
 
 def _save(update, user, version, base, mine) -> SaveResult:
