@@ -38,9 +38,11 @@ IMMEDIATE = "BEGIN IMMEDIATE"
 def register(app: Flask) -> None:
     @app.before_request
     def post_requests_hold_the_sqlite_write_lock():
-        # Registered before anything reads the database (the signed-in person is loaded later).
-        if request.method == "POST" and db.session.get_bind().dialect.name == "sqlite":
-            db.session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
+        # Registered before anything reads the database (the signed-in person is loaded later). A session
+        # already in a transaction (a test's, around its requests) keeps it: its decisions start their own.
+        session = db.session()
+        if request.method == "POST" and not session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
 
 
 def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport) -> None:

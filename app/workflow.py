@@ -303,13 +303,23 @@ def may(action: str, target, user: User) -> bool:
 
 def edit_refusal(target, user: User) -> WorkflowError | None:
     """Why `user` may not edit the update's content or the report's overview now, or None if they may."""
-    states, roles = EDITING[type(target)]
-    if not holds_role(user, roles, getattr(target, "workstream_id", None)):
-        return NotAllowed("Your roles do not allow you to edit this.")
+    states, _roles = EDITING[type(target)]
+    not_theirs = editor_role_refusal(target, user)
+    if not_theirs is not None:
+        return not_theirs
     if is_locked(target):
         return Locked(LOCKED)
     if target.state not in states:
         return WrongState(f"This cannot be edited while it is {target.state.label.lower()}.")
+    return None
+
+
+def editor_role_refusal(target, user: User) -> NotAllowed | None:
+    """Whether `user` is anyone who could edit it at all, whatever its state (which a save decides under
+    its lock)."""
+    _states, roles = EDITING[type(target)]
+    if not holds_role(user, roles, getattr(target, "workstream_id", None)):
+        return NotAllowed("Your roles do not allow you to edit this.")
     return None
 
 

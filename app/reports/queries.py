@@ -50,11 +50,15 @@ def reread_revisions(period_id: int, lock: str) -> list[ProgrammeReport]:
     """The period's revisions read afresh from the database under a row lock ("update" or "share"; SQLite
     has none), replacing what the request had read or cached of them."""
     forget_cached_reads()
-    revisions = db.session.scalars(
-        _revisions(period_id)
-        .with_for_update(of=ProgrammeReport, read=lock == "share")
-        .execution_options(populate_existing=True)
+    db.session.execute(
+        sa.select(ProgrammeReport.id)
+        .where(ProgrammeReport.period_id == period_id)
+        .order_by(ProgrammeReport.revision)
+        .with_for_update(read=lock == "share")
     ).all()
+    # Read in a statement of its own, after the lock: on PostgreSQL a statement sees the rows committed
+    # when it began, so only a later one sees the revision a reopening we waited for has added.
+    revisions = db.session.scalars(_revisions(period_id).execution_options(populate_existing=True)).all()
     g.setdefault("revisions", {})[period_id] = list(revisions)
     return revisions
 

@@ -137,14 +137,16 @@ def _posted(prefix: str, formdata) -> dict[str, str]:
 @login_required
 def edit(update_id: int):
     update = load_update(update_id)
-    refused = workflow.edit_refusal(update, current_user)
-    if refused is not None:
-        if request.method == "POST" and not isinstance(refused, workflow.NotAllowed):
-            return _save_refused(update, refused, request.form)
-        abort(refused.status, refused.message)
     if request.method == "GET":
+        refused = workflow.edit_refusal(update, current_user)
+        if refused is not None:
+            abort(refused.status, refused.message)
         fields = draft_fields(update)
         return _editor(update, UpdateEditForm(formdata=None, data=_form_data(fields, update)), fields)
+    # Whether the draft can still be edited is decided by the save, on the locked row.
+    refused = workflow.editor_role_refusal(update, current_user)
+    if refused is not None:
+        abort(refused.status, refused.message)
     return _save(update, UpdateEditForm(), request.form)
 
 
@@ -166,6 +168,9 @@ def replay_edit(view_args: dict, formdata):
 def _save(update: WorkstreamUpdate, form: UpdateEditForm, formdata):
     base = _posted("base::", formdata)
     if not form.validate():
+        refused = workflow.edit_refusal(update, current_user)
+        if refused is not None:  # no use correcting a draft that can no longer be saved
+            return _save_refused(update, refused, formdata)
         return _editor(update, form, base, 422)
     mine = _form_values(form, formdata, update)
     # In a conflict the person chose, field by field, to keep their text or use the saved one. Using the
