@@ -15,10 +15,10 @@ up to the busy timeout), so decisions run one after another. Every POST request'
 way (`register`), so its reads before the decision are already under the lock and need no second look; a
 decision in a transaction that began otherwise (a CLI command, or after a commit) starts a new one.
 
-On PostgreSQL, and on SQLite in that second case, the locked rows are read afresh by the locking statements themselves (populate_existing): the
-period's revisions, and the updates with their workstream, milestones and risks. The decision sees them as
-stored now, not as the request read them before it waited. (What else a decision reads is not what a
-decision changes: a person's roles, a period's dates, earlier periods.)
+On PostgreSQL, and on SQLite in that second case, the locked rows are read afresh (populate_existing)
+once the lock is held: the period's revisions, and the updates with their workstream, milestones and
+risks. The decision sees them as stored now, not as the request read them before it waited. (What else a
+decision reads is not what a decision changes: a person's roles, a period's dates, earlier periods.)
 """
 from __future__ import annotations
 
@@ -60,10 +60,12 @@ def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport) -> None:
     reread_revisions(period_id, lock="update" if on_report else "share")
     updates = (
         sa.select(WorkstreamUpdate)
-        # Loaded with the row (and so kept alive in the session): what a decision reads of an update.
+        # What a decision reads of an update, loaded with it (and so kept alive in the session). All but the
+        # period come in statements after the lock: on PostgreSQL a joined row would be as it was before
+        # the wait (only the locked row itself is read again), and a save changes the workstream's fields.
         .options(
             joinedload(WorkstreamUpdate.period),
-            joinedload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes),
+            selectinload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes),
             selectinload(WorkstreamUpdate.milestones),
             selectinload(WorkstreamUpdate.risks),
         )

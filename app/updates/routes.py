@@ -24,23 +24,23 @@ DONE_MESSAGES = {
 }
 
 
-def load_update(update_id: int) -> WorkstreamUpdate:
-    """The update with everything its pages show, in a handful of queries, if the person may see it."""
-    update = db.session.get(
-        WorkstreamUpdate,
-        update_id,
-        options=[
-            joinedload(WorkstreamUpdate.period),
-            joinedload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes),
-            joinedload(WorkstreamUpdate.workstream)
-            .selectinload(Workstream.role_assignments)
-            .joinedload(RoleAssignment.user),
-            joinedload(WorkstreamUpdate.completed_by),
-            joinedload(WorkstreamUpdate.approved_by),
-            selectinload(WorkstreamUpdate.milestones),
-            selectinload(WorkstreamUpdate.risks),
-        ],
-    ) or abort(404)
+def load_update(update_id: int, *, for_save: bool = False) -> WorkstreamUpdate:
+    """The update, if the person may see it: with everything its pages show, in a handful of queries; or,
+    for a save, with only its period and workstream, since the save reads the rest under its locks."""
+    page = [
+        joinedload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes),
+        joinedload(WorkstreamUpdate.workstream)
+        .selectinload(Workstream.role_assignments)
+        .joinedload(RoleAssignment.user),
+        joinedload(WorkstreamUpdate.completed_by),
+        joinedload(WorkstreamUpdate.approved_by),
+        selectinload(WorkstreamUpdate.milestones),
+        selectinload(WorkstreamUpdate.risks),
+    ]
+    what = [joinedload(WorkstreamUpdate.workstream)] if for_save else page
+    update = db.session.get(WorkstreamUpdate, update_id, options=[joinedload(WorkstreamUpdate.period), *what])
+    if update is None:
+        abort(404)
     require("view_update", update)
     return update
 
