@@ -16,9 +16,10 @@ way (`register`), so its reads before the decision are already under the lock an
 decision in a transaction that began otherwise (a CLI command, or after a commit) starts a new one.
 
 On PostgreSQL, and on SQLite in that second case, the locked rows are read afresh (populate_existing)
-once the lock is held: the period's revisions, and the updates with their workstream, milestones and
-risks. The decision sees them as stored now, not as the request read them before it waited. (What else a
-decision reads is not what a decision changes: a person's roles, a period's dates, earlier periods.)
+once the lock is held: the period's revisions, and the updates with their milestones and risks (and,
+for a save, the workstream). The decision sees them as stored now, not as the request read them before
+it waited. (What else a decision reads is not what a decision changes: a person's roles, a period's
+dates, earlier periods.)
 """
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ def register(app: Flask) -> None:
             session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
 
 
-def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport) -> None:
+def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport, *, with_workstream: bool = False) -> None:
+    """Lock what the decision reads and read it afresh; `with_workstream` for a save, which changes the
+    workstream's own fields (description, forecast, outcomes) too."""
     period_id = target.period_id
     on_report = isinstance(target, ProgrammeReport)
     target_id = target.id
@@ -58,17 +61,19 @@ def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport) -> None:
         session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
     # SQLite renders no FOR UPDATE / FOR SHARE: there BEGIN IMMEDIATE has already taken the lock.
     reread_revisions(period_id, lock="update" if on_report else "share")
+    # What a decision reads of an update, loaded with it (and so kept alive in the session). All but the
+    # period come in statements after the lock: on PostgreSQL a joined row would be as it was before the
+    # wait (only the locked row itself is read again).
+    loaded = [
+        joinedload(WorkstreamUpdate.period),
+        selectinload(WorkstreamUpdate.milestones),
+        selectinload(WorkstreamUpdate.risks),
+    ]
+    if with_workstream:
+        loaded.append(selectinload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes))
     updates = (
         sa.select(WorkstreamUpdate)
-        # What a decision reads of an update, loaded with it (and so kept alive in the session). All but the
-        # period come in statements after the lock: on PostgreSQL a joined row would be as it was before
-        # the wait (only the locked row itself is read again), and a save changes the workstream's fields.
-        .options(
-            joinedload(WorkstreamUpdate.period),
-            selectinload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes),
-            selectinload(WorkstreamUpdate.milestones),
-            selectinload(WorkstreamUpdate.risks),
-        )
+        .options(*loaded)
         .order_by(WorkstreamUpdate.id)
         .with_for_update(of=WorkstreamUpdate)
         .execution_options(populate_existing=True)

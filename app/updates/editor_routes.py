@@ -37,7 +37,7 @@ ROW_KINDS = "any('next-milestones', 'risks')"
 
 
 def _editable(update_id: int) -> WorkstreamUpdate:
-    update = load_update(update_id)
+    update = load_update(update_id, for_change=request.method == "POST")
     refused = workflow.edit_refusal(update, current_user)
     if refused is not None:
         abort(refused.status, refused.message)
@@ -136,7 +136,7 @@ def _posted(prefix: str, formdata) -> dict[str, str]:
 @bp.route("/updates/<int:update_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(update_id: int):
-    update = load_update(update_id, for_save=request.method == "POST")
+    update = load_update(update_id, for_change=request.method == "POST")
     if request.method == "GET":
         refused = workflow.edit_refusal(update, current_user)
         if refused is not None:

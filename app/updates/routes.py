@@ -24,9 +24,9 @@ DONE_MESSAGES = {
 }
 
 
-def load_update(update_id: int, *, for_save: bool = False) -> WorkstreamUpdate:
+def load_update(update_id: int, *, for_change: bool = False) -> WorkstreamUpdate:
     """The update, if the person may see it: with everything its pages show, in a handful of queries; or,
-    for a save, with only its period and workstream, since the save reads the rest under its locks."""
+    for a change, with only its period and workstream, since the change reads the rest under its locks."""
     page = [
         joinedload(WorkstreamUpdate.workstream).selectinload(Workstream.outcomes),
         joinedload(WorkstreamUpdate.workstream)
@@ -37,7 +37,7 @@ def load_update(update_id: int, *, for_save: bool = False) -> WorkstreamUpdate:
         selectinload(WorkstreamUpdate.milestones),
         selectinload(WorkstreamUpdate.risks),
     ]
-    what = [joinedload(WorkstreamUpdate.workstream)] if for_save else page
+    what = [joinedload(WorkstreamUpdate.workstream)] if for_change else page
     update = db.session.get(WorkstreamUpdate, update_id, options=[joinedload(WorkstreamUpdate.period), *what])
     if update is None:
         abort(404)

@@ -89,7 +89,7 @@ def save_draft(
     without saving anything."""
     # Decided on the locked row, read afresh with its milestones and workstream: a submit, a return or a
     # sign-off that won the race is seen here, and so is a save that came first.
-    lock_for_decision(update)
+    lock_for_decision(update, with_workstream=True)
     refused = edit_refusal(update, user)
     if refused is not None:
         raise refused
