@@ -281,6 +281,7 @@ def main() -> int:
     pages = [
         {
             **page,
+            "p50_ms_small": small_pages[page["name"]]["p50_ms"],
             "p95_ms_small": small_pages[page["name"]]["p95_ms"],
             "queries_small": small_pages[page["name"]]["queries"],
         }
@@ -312,18 +313,20 @@ def print_table(report: dict) -> list[str]:
     print(f"\nWaymark benchmark ({report['database']}): {scale['workstreams']} workstreams × {scale['periods']} periods, "
           f"small scale {report['small_scale']['workstreams']} × {report['small_scale']['periods']}")
     print(f"floor p95 {report['floor_p95_ms']} ms\n")
-    header = f"{'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p95 small':>9} {'x small':>7} {'SQL':>4} {'SQL small':>9}"
+    header = f"{'page':<44} {'p50 ms':>7} {'p95 ms':>7} {'p50 small':>9} {'x small':>7} {'SQL':>4} {'SQL small':>9}"
     print(header)
     print("-" * len(header))
     failures = []
     for page in report["pages"]:
-        ratio = page["p95_ms"] / page["p95_ms_small"] if page["p95_ms_small"] else 0
-        print(f"{page['name']:<44} {page['p50_ms']:>7} {page['p95_ms']:>7} {page['p95_ms_small']:>9} {ratio:>7.1f} "
+        # Growth with the programme's size compares medians: a p95 of 40 requests is one slow request, and
+        # the machine's own hiccups then decide the ratio. The tail is held by the 100 ms budget.
+        ratio = page["p50_ms"] / page["p50_ms_small"] if page["p50_ms_small"] else 0
+        print(f"{page['name']:<44} {page['p50_ms']:>7} {page['p95_ms']:>7} {page['p50_ms_small']:>9} {ratio:>7.1f} "
               f"{page['queries']:>4} {page['queries_small']:>9}")
         if page["p95_ms"] > 100:
             failures.append(f"{page['name']}: p95 {page['p95_ms']} ms > 100 ms")
         if ratio > 3:
-            failures.append(f"{page['name']}: p95 {ratio:.1f}× the small scale > 3×")
+            failures.append(f"{page['name']}: median {ratio:.1f}× the small scale's > 3×")
         if page["queries"] > 15:
             failures.append(f"{page['name']}: {page['queries']} SQL statements > 15")
         if page["queries"] != page["queries_small"]:
