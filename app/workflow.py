@@ -311,7 +311,7 @@ def edit_refusal(target, user: User) -> WorkflowError | None:
         return Locked(LOCKED)
     if target.state not in states:
         return WrongState(f"This cannot be edited while it is {target.state.label.lower()}.")
-    return None
+    return superseded_refusal(target)
 
 
 def editor_role_refusal(target, user: User) -> NotAllowed | None:

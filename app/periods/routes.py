@@ -113,7 +113,7 @@ def overview(period_id: int):
     conflict = None
     if form.validate_on_submit():
         lock_for_decision(report)
-        refused = workflow.edit_refusal(report, current_user) or workflow.superseded_refusal(report)
+        refused = workflow.edit_refusal(report, current_user)
         if refused is not None:
             # Signed off (or followed by a new revision) while they typed: the page keeps their text to copy.
             conflict = refused.message
