@@ -1,4 +1,5 @@
 """Signing in and out, session limits, and the person's own password (changed, or reset by emailed link)."""
+import functools
 import logging
 import secrets
 import time
@@ -155,13 +156,9 @@ def _count_attempt(counters, checks) -> bool:
     return exceeded
 
 
-_local_counters = {}
-
-
+@functools.cache
 def _counters_in_this_process(strategy):
-    if strategy not in _local_counters:
-        _local_counters[strategy] = strategy(MemoryStorage())
-    return _local_counters[strategy]
+    return strategy(MemoryStorage())
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
