@@ -597,7 +597,8 @@ def workflow_contradictions(signed_off: list[ProgrammeReport], latest_revision: 
     found = []
     for report in signed_off:
         where = f"{report.period.label} revision {report.revision}"
-        for section in (report.snapshot or {}).get("workstreams", []) if isinstance(report.snapshot, dict) else []:
+        snapshot = report.snapshot if isinstance(report.snapshot, dict) else {}
+        for section in snapshot.get("workstreams", []):
             title = (section.get("workstream") or {}).get("title", "a workstream")
             if section.get("state") != UpdateState.APPROVED.name or not section.get("agreed_rag"):
                 found.append(
