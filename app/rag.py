@@ -34,7 +34,10 @@ class RAG(enum.Enum):
 
     @classmethod
     def named(cls, name: object) -> "RAG | None":
-        """The rating with this name ("GREEN_AMBER"), or None for anything else a request may carry."""
+        """The rating a stored or posted name stands for ("GREEN_AMBER"); a rating stands for itself; None
+        for an empty name or anything else a request may carry. The one way text becomes a rating."""
+        if isinstance(name, cls):
+            return name
         return cls.__members__.get(name) if isinstance(name, str) else None
 
 

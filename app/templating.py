@@ -19,9 +19,7 @@ def as_date(value):
 
 
 def as_rag(value):
-    if isinstance(value, str):
-        return RAG[value] if value else None
-    return value
+    return RAG.named(value)
 
 
 def current_user_can(action: str, target=None) -> bool:

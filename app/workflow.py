@@ -107,17 +107,15 @@ class Transition:
 
 
 def _submission_problems(update: WorkstreamUpdate, _user: User, _inputs: dict) -> dict[str, str]:
-    from app.updates.completeness import submission_problems
+    from app.update_rules import submission_problems
 
     return submission_problems(update)
 
 
 def _agreed_rating_justified(update: WorkstreamUpdate, _user: User, inputs: dict) -> dict[str, str]:
-    from app.rag import RAG
+    from app.update_rules import rating_to_agree
 
-    agreed = inputs.get("agreed_rag") or update.proposed_rag
-    if isinstance(agreed, str):
-        agreed = RAG[agreed]
+    agreed = rating_to_agree(update, inputs.get("agreed_rag"))
     if agreed is not update.proposed_rag and not (inputs.get("agreed_rag_justification") or "").strip():
         return {"agreed_rag_justification": "Explain why you are agreeing a different rating from the one proposed"}
     return {}
@@ -136,7 +134,7 @@ def prebuild_after_sign_off(report: ProgrammeReport) -> None:
 
 
 def _every_update_approved(report: ProgrammeReport, _user: User, _inputs: dict) -> dict[str, str]:
-    from app.periods.queries import period_status
+    from app.update_rules import period_status
 
     waiting = [row.workstream.title for row in period_status(report.period) if not row.rating_is_agreed]
     if waiting:

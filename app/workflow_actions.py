@@ -20,7 +20,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.models.types import utcnow
-from app.periods.queries import period_status
+from app.update_rules import period_status, rating_to_agree
 from app.reports.services import lock
 
 
@@ -79,7 +79,7 @@ def approve(
     agreed_rag: RAG | str | None = None,
     agreed_rag_justification: str = "",
 ) -> WorkstreamUpdate:
-    agreed = RAG[agreed_rag] if isinstance(agreed_rag, str) and agreed_rag else agreed_rag or update.proposed_rag
+    agreed = rating_to_agree(update, agreed_rag)
     update.state = UpdateState.APPROVED
     update.sponsor_comments = sponsor_comments.strip()
     update.agreed_rag = agreed

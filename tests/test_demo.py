@@ -31,7 +31,7 @@ from app.models import (
     WorkstreamOutcome,
     WorkstreamUpdate,
 )
-from app.periods.queries import period_status
+from app.update_rules import period_status
 from app.reports.content import fingerprint, report_content
 
 DEMO_PASSWORD = "waymark-demo-2023"

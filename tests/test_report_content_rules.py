@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import RAG, ProgrammeReport, ReportingPeriod, UpdateState, WorkstreamUpdate
 from app.rag import RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
 from app.reports.content import SNAPSHOT_FORMAT, report_content
-from app.updates.milestone_ages import milestone_ages
+from app.milestone_ages import milestone_ages
 from tests.conftest import rolled_back
 from tests.demo_ids import demo_ids
 

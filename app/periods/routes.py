@@ -13,8 +13,8 @@ from app.history import history_for_period
 from app.models import ProgrammeReport, ReportingPeriod, Workstream
 from app.periods import bp
 from app.periods.forms import OverviewForm, ReopenForm, SignOffForm
-from app.periods.overview import live_rows, signed_off_rows
-from app.periods.queries import active_workstreams, all_periods, find_period
+from app.status_rows import live_rows, signed_off_rows
+from app.period_queries import active_workstreams, all_periods, find_period
 from app.permissions import can, is_officer, require
 from app.reports.queries import latest_report, latest_reports, signed_off_revisions
 from app.reports.services import save_overview

@@ -18,7 +18,7 @@ from app.models import (
     User,
     WorkstreamUpdate,
 )
-from app.periods.queries import active_workstreams, previous_period, updates_by_workstream
+from app.period_queries import active_workstreams, previous_period, updates_by_workstream
 
 
 class PeriodOverlaps(ValueError):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import ProgrammeReport, ReportingPeriod, ReportState
-from app.periods.queries import find_period
+from app.period_queries import find_period
 from app.permissions import is_programme_staff, require
 from app.reports.content import report_content
 from app.reports.queries import latest_report, signed_off_revisions

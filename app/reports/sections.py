@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.models import ProgrammeReport, WorkstreamUpdate
-from app.periods.queries import previous_update
+from app.update_rules import last_agreed_rating
 from app.reports.content import update_section
 from app.reports.queries import latest_report, signed_off_revisions
 
@@ -19,8 +19,7 @@ def section_for_officer(update: WorkstreamUpdate) -> tuple[dict | None, Programm
     report = latest_report(update.period)
     if report is not None and report.is_locked:
         return _from_snapshot(report, update), report
-    previous = previous_update(update)
-    return update_section(update, previous.agreed_rag if previous else None), report
+    return update_section(update, last_agreed_rating(update)), report
 
 
 def section_for_reader(update: WorkstreamUpdate) -> tuple[dict | None, ProgrammeReport | None]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import undefer
 from app.extensions import db
 from app.models import RAG, ProgrammeReport, ReportingPeriod, ReportState
 from app.models.reports import SignedOffSection
-from app.periods.queries import all_periods
+from app.period_queries import all_periods
 from app.reports.queries import signed_off_period_ids
 from app.reports.trends import RatedPeriod
 
@@ -38,7 +38,7 @@ def sections_from_snapshot(report: ProgrammeReport, snapshot: dict) -> list[Sign
             revision=report.revision,
             workstream_id=section["workstream"]["id"],
             update_id=section["update_id"],
-            agreed_rag=RAG[section["agreed_rag"]] if section["agreed_rag"] else None,
+            agreed_rag=RAG.named(section["agreed_rag"]),
             workstream_details=section["workstream"],
         )
         for section in snapshot["workstreams"]

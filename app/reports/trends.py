@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import RAG, UpdateState, WorkstreamUpdate
-from app.periods.queries import all_periods
+from app.period_queries import all_periods
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,12 +13,17 @@ from app import workflow
 from app.auth.kept_requests import replayable
 from app.extensions import db, htmx
 from app.forms import normalise_text
-from app.models import UpdateState, WorkstreamUpdate
-from app.periods.queries import previous_update
+from app.models import WorkstreamUpdate
 from app.rag import RAG
+from app.update_rules import (
+    approved_previous_update,
+    last_agreed_rating,
+    rating_change_needs_reason,
+    standing_return_reason,
+)
 from app.updates import bp
 from app.updates.forms import ROW_FORMS, CloseRiskForm, UpdateEditForm
-from app.updates.milestone_ages import milestone_ages
+from app.milestone_ages import milestone_ages
 from app.updates.routes import load_update
 from app.updates.rows import (
     ROW_LISTS,
@@ -44,18 +49,11 @@ def _editable(update_id: int) -> WorkstreamUpdate:
     return update
 
 
-def _last_update(update: WorkstreamUpdate) -> WorkstreamUpdate | None:
-    previous = previous_update(update)
-    return previous if previous is not None and previous.state is UpdateState.APPROVED else None
-
-
-def _rag_change_needed(update: WorkstreamUpdate, proposed: str | None, last: WorkstreamUpdate | None) -> bool:
-    last_rag, chosen = (last.agreed_rag if last else None), RAG.named(proposed)
-    return bool(chosen and last_rag and chosen is not last_rag)
+def _rag_change_needed(update: WorkstreamUpdate, proposed: str | None) -> bool:
+    return rating_change_needs_reason(RAG.named(proposed), last_agreed_rating(update))
 
 
 def _editor(update: WorkstreamUpdate, form, base: dict, status: int = 200, **extra):
-    last = _last_update(update)
     lists = {
         name: {
             "kind": kind,
@@ -68,8 +66,9 @@ def _editor(update: WorkstreamUpdate, form, base: dict, status: int = 200, **ext
         "update": update,
         "form": form,
         "base": base,
-        "last_update": last,
-        "rag_change_needed": _rag_change_needed(update, form.proposed_rag.data, last)
+        "last_update": approved_previous_update(update),
+        "return_reason": standing_return_reason(update),
+        "rag_change_needed": _rag_change_needed(update, form.proposed_rag.data)
         or bool(form.rag_change_reason.data),
         "ages": milestone_ages(update),
         "lists": lists,
@@ -248,12 +247,11 @@ def rag_change_reason(update_id: int):
     """The reason-for-change field, shown when the chosen rating differs from last period's agreed one."""
     update = _editable(update_id)
     proposed = request.args.get("proposed_rag")
-    last = _last_update(update)
     return render_template(
         "updates/_rag_change_reason.html",
         update=update,
-        last_update=last,
-        needed=_rag_change_needed(update, proposed, last),
+        last_update=approved_previous_update(update),
+        needed=_rag_change_needed(update, proposed),
         value=request.args.get("rag_change_reason", ""),
         errors=[],
     )

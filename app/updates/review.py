@@ -28,8 +28,9 @@ from app.models import (
     UpdateState,
     WorkstreamUpdate,
 )
-from app.periods.queries import previous_period
-from app.updates.milestone_ages import milestone_ages
+from app.period_queries import previous_period
+from app.milestone_ages import milestone_ages
+from app.update_rules import agreed_rating
 
 TEXT_SECTIONS = (
     ("key_activities", "Key activities"),
@@ -365,7 +366,7 @@ def build_review(update: WorkstreamUpdate) -> Review:
     previous, reason = _previous_update(update, period)
     ages = milestone_ages(update)
     rag = RagComparison(
-        previous=previous.agreed_rag if previous else None,
+        previous=agreed_rating(previous),
         proposed=update.proposed_rag,
         agreed=update.agreed_rag if update.state is UpdateState.APPROVED else None,
         change_reason=update.rag_change_reason,

@@ -13,7 +13,7 @@ from app.permissions import is_officer, require
 from app.reports.queries import signed_off_revisions
 from app.reports.sections import section_for_officer, section_for_reader
 from app.updates import bp
-from app.updates.completeness import submission_problems
+from app.update_rules import status_panel, submission_problems
 from app.updates.forms import ApproveUpdateForm, ReturnUpdateForm, SubmitUpdateForm
 
 ACTION_FORMS = {"submit": SubmitUpdateForm, "return": ReturnUpdateForm, "approve": ApproveUpdateForm}
@@ -64,9 +64,8 @@ def _page_context(update: WorkstreamUpdate, forms: dict | None = None) -> dict:
         "report": report,
         "forms": forms,
         "problems": submission_problems(update) if "submit" in forms else {},
-        "holders": workflow.holders(update),
+        "panel": status_panel(update, workflow.holders(update), signed_off=workflow.is_locked(update)),
         "history": history_for_update(update),
-        "locked": workflow.is_locked(update),
         "is_officer": is_officer(current_user),
         "signed_off_revision": (signed_off_revisions(update.period) or [None])[-1],
     }

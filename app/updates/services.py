@@ -10,14 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from app import audit
 from app.decision_locks import lock_for_decision
 from app.extensions import db
-from app.models import RAG, Milestone, MilestoneStatus, User, Workstream, WorkstreamOutcome, WorkstreamUpdate
+from app.models import RAG, MilestoneStatus, User, Workstream, WorkstreamOutcome, WorkstreamUpdate
 from app.updates.merge import Merge, three_way
 from app.workflow import edit_refusal, refused_by_the_database
 
@@ -116,7 +114,7 @@ def _save(update, user, version, base, mine) -> SaveResult:
 def _apply(update: WorkstreamUpdate, user: User, values: dict[str, str], changed: list[str]) -> None:
     for name in TEXT_FIELDS:
         setattr(update, name, values[name])
-    update.proposed_rag = RAG[values["proposed_rag"]] if values["proposed_rag"] else None
+    update.proposed_rag = RAG.named(values["proposed_rag"])
     for position, milestone in enumerate(update.milestones_this_period):
         status = values[milestone_field(position, "status")]
         milestone.status = MilestoneStatus[status] if status else None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUpdate
-from app.periods.queries import active_workstreams
+from app.period_queries import active_workstreams
 from app.permissions import can, is_officer, require
 from app.reports.content import workstream_details
 from app.reports.signed_off import (

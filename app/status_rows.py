@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from app.models import RAG, ProgrammeReport, ReportingPeriod, UpdateState, User
-from app.periods.queries import period_status
+from app.update_rules import period_status
 from app.permissions import can
 from app.workflow import holders
 
@@ -56,9 +56,9 @@ def signed_off_rows(report: ProgrammeReport) -> list[StatusRow]:
             workstream=row["workstream"],
             update_id=row["update_id"],
             state=UpdateState.APPROVED,
-            rag_this_period=RAG[row["rag_this_period"]] if row["rag_this_period"] else None,
+            rag_this_period=RAG.named(row["rag_this_period"]),
             rating_is_agreed=True,
-            rag_last_period=RAG[row["rag_last_period"]] if row["rag_last_period"] else None,
+            rag_last_period=RAG.named(row["rag_last_period"]),
             with_whom="Signed off",
         )
         for row in report.snapshot["status_table"]
