@@ -21,6 +21,7 @@ ROUTE_MODULES = (
     "updates.routes",
     "updates.editor_routes",
     "reports.routes",
+    "reports.action_routes",
     "admin.routes",
 )
 

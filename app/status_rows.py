@@ -20,7 +20,7 @@ class StatusRow:
     with_whom: str
 
 
-def live_rows(user: User, period: ReportingPeriod, report: ProgrammeReport | None) -> list[StatusRow]:
+def live_status_rows(user: User, period: ReportingPeriod, report: ProgrammeReport | None) -> list[StatusRow]:
     """Officers see the live table: each update's state, its rating (proposed until agreed) and who holds it."""
     locked = report is not None and report.is_locked
     rows = []
@@ -49,7 +49,7 @@ def live_rows(user: User, period: ReportingPeriod, report: ProgrammeReport | Non
     return rows
 
 
-def signed_off_rows(report: ProgrammeReport) -> list[StatusRow]:
+def signed_off_status_rows(report: ProgrammeReport) -> list[StatusRow]:
     """The status table exactly as the signed-off revision froze it."""
     return [
         StatusRow(

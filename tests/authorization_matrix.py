@@ -173,16 +173,16 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
     "auth.reset_password": {"GET /password/reset/<token>": EVERYONE, "POST /password/reset/<token>": EVERYONE},
     "periods.index": {"GET /periods": SIGNED_IN},
     "periods.show": {"GET /periods/<period_id>": READ_PERIOD},
-    "periods.overview": {
+    "reports.overview": {
         "GET /periods/<period_id>/overview": EDIT_OVERVIEW,
         "POST /periods/<period_id>/overview": EDIT_OVERVIEW,
     },
-    "periods.sign_off": {
+    "reports.sign_off": {
         # The confirmation page lists what still stops the sign-off; posting it is refused until then.
         "GET /periods/<period_id>/sign-off": states(open=who(ok=CMT), locked=who(conflict=CMT)),
         "POST /periods/<period_id>/sign-off": states(open=who(conflict=CMT), locked=who(conflict=CMT)),
     },
-    "periods.reopen": {
+    "reports.reopen": {
         "GET /periods/<period_id>/reopen": states(open=who(conflict=CMT), locked=who(ok=CMT)),
         "POST /periods/<period_id>/reopen": states(open=who(conflict=CMT), locked=who(ok=CMT)),
     },

@@ -400,11 +400,11 @@ def plausible_form(route: Route, objects: Objects) -> dict:
             data[f"milestones-{position}-status"] = "DELAYED"
             data[f"milestones-{position}-status_note"] = "Waiting for the board."
         return data
-    if endpoint == "periods.overview":
+    if endpoint == "reports.overview":
         return {"version": objects.report_version, "overview": "A rewritten overview."}
-    if endpoint == "periods.sign_off":
+    if endpoint == "reports.sign_off":
         return {"version": objects.report_version, "cmt_meeting_date": ["9", "1", "2024"]}
-    if endpoint == "periods.reopen":
+    if endpoint == "reports.reopen":
         return {"version": objects.report_version, "reason": "The IIB challenged a rating.",
                 "workstream_ids": [objects.workstream_id]}
     if endpoint == "updates.add":

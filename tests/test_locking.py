@@ -57,7 +57,7 @@ AUTH_ENDPOINTS = {
 }
 # The one route that acts on a locked period by design: a CMT member reopens it as a new revision,
 # leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.
-SANCTIONED_ON_LOCKED = {"periods.reopen": Role.CMT_MEMBER}
+SANCTIONED_ON_LOCKED = {"reports.reopen": Role.CMT_MEMBER}
 
 
 @pytest.fixture
@@ -174,11 +174,11 @@ def plausible_form(endpoint: str, values: dict, ids) -> dict:
             data[f"milestones-{position}-status"] = "CANCELLED"
             data[f"milestones-{position}-status_note"] = "Cancelled after sign-off."
         return data
-    if endpoint == "periods.overview":
+    if endpoint == "reports.overview":
         return {"version": version, "overview": "A rewritten overview."}
-    if endpoint == "periods.sign_off":
+    if endpoint == "reports.sign_off":
         return {"version": version, "cmt_meeting_date": ["9", "1", "2024"]}
-    if endpoint == "periods.reopen":
+    if endpoint == "reports.reopen":
         return {"version": version, "reason": "Change the record.", "workstream_ids": [ids.workstreams["GOV"]]}
     if endpoint == "updates.add":
         return {"description": "Added after sign-off.", "mitigation": "Added mitigation."}
@@ -206,7 +206,7 @@ def test_no_state_changing_route_changes_a_locked_period_for_anyone(app, signed_
         if rule.methods & STATE_CHANGING_METHODS and rule.endpoint not in AUTH_ENDPOINTS
     ]
     assert {rule.endpoint for rule in rules} >= {
-        "updates.transition", "updates.edit", "periods.overview", "periods.sign_off", "periods.reopen",
+        "updates.transition", "updates.edit", "reports.overview", "reports.sign_off", "reports.reopen",
     }
     with app.app_context():
         before = period_content(ids, "sep_oct")

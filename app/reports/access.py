@@ -1,4 +1,4 @@
-"""Which revision of a period's report a person may read, and its content."""
+"""Which period, and which revision of its report, a person may read, and its content."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -13,13 +13,19 @@ from app.reports.content import report_content
 from app.reports.queries import latest_report, signed_off_revisions
 
 
+def load_period(period_id: int) -> ReportingPeriod:
+    """The period, if the person may see it."""
+    period = find_period(period_id) or abort(404)
+    require("view_period", period)
+    return period
+
+
 def readable_report(period_id: int, revision: int | None = None) -> tuple[ReportingPeriod, ProgrammeReport]:
     """The period and the revision asked for (or the latest the person may read).
 
     Signed-off revisions are for everyone who may see the period. A revision being prepared holds every
     workstream's draft, so it is for the programme staff (PMO, CMT, lead executive director) only."""
-    period = find_period(period_id) or abort(404)
-    require("view_period", period)
+    period = load_period(period_id)
     if revision is None:
         report = (
             latest_report(period) if is_programme_staff(current_user) else (signed_off_revisions(period) or [None])[-1]

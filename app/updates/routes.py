@@ -1,20 +1,19 @@
 """A workstream's highlight report for one period: reading it, editing the draft, and moving it on."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import workflow
 from app.extensions import db, htmx
-from app.forms import attach_errors, form_inputs
 from app.history import history_for_update
-from sqlalchemy.orm import joinedload, selectinload
-
 from app.models import RoleAssignment, Workstream, WorkstreamUpdate
 from app.permissions import is_officer, require
 from app.reports.queries import signed_off_revisions
 from app.reports.sections import section_for_officer, section_for_reader
-from app.updates import bp
 from app.update_rules import status_panel, submission_problems
+from app.updates import bp
 from app.updates.forms import ApproveUpdateForm, ReturnUpdateForm, SubmitUpdateForm
+from app.workflow_requests import fire, refuse_unless_may
 
 ACTION_FORMS = {"submit": SubmitUpdateForm, "return": ReturnUpdateForm, "approve": ApproveUpdateForm}
 DONE_MESSAGES = {
@@ -81,30 +80,21 @@ def show(update_id: int):
 @login_required
 def transition(update_id: int, action: str):
     update = load_update(update_id)
-    refused = workflow.refusal(action, update, current_user)
-    if refused is not None and not htmx:
-        abort(refused.status, refused.message)
+    # With htmx the answer, refusals included, is the status panel swapped in place.
+    refused = refuse_unless_may(action, update, in_place=bool(htmx))
     form = ACTION_FORMS[action]()
     status, message = 200, None
     if refused is not None:
         status, message = refused.status, refused.message
     elif form.validate_on_submit():
-        try:
-            workflow.perform(action, update, current_user, version=form.version.data, **form_inputs(form))
-        except workflow.InvalidInput as error:
-            attach_errors(form, error.errors)
-            status = error.status
-        except workflow.WorkflowError as error:
-            db.session.rollback()
-            if not htmx:
-                abort(error.status, error.message)
-            status, message = error.status, error.message
+        fired = fire(action, update, form, in_place=bool(htmx))
+        if fired.done and not htmx:
+            flash(DONE_MESSAGES[action], "success")
+            return redirect(url_for("updates.show", update_id=update.id))
+        if fired.done:
+            message, form = DONE_MESSAGES[action], None
         else:
-            if not htmx:
-                flash(DONE_MESSAGES[action], "success")
-                return redirect(url_for("updates.show", update_id=update.id))
-            message = DONE_MESSAGES[action]
-            form = None
+            status, message = fired.status, fired.message
     else:
         status = 422
     context = _page_context(update, forms={action: form} if form is not None else None)
