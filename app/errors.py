@@ -7,7 +7,7 @@ from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import db, login_manager
-from app.workflow import LOCKED, WorkflowError, is_lock_guard_refusal
+from app.workflow import SIGNED_OFF_REFUSAL, WorkflowError, is_signed_off_guard_refusal
 
 log = logging.getLogger("waymark.errors")
 
@@ -49,10 +49,10 @@ def register_error_handlers(app: Flask) -> None:
 
 def database_error(error: sa.exc.SQLAlchemyError):
     rollback_quietly()
-    if is_lock_guard_refusal(error):
+    if is_signed_off_guard_refusal(error):
         # The lock guard caught a change to a signed-off period that no check in the app stopped.
         title, template = ERROR_PAGES[409]
-        return render_template(template, title=title, description=LOCKED), 409
+        return render_template(template, title=title, description=SIGNED_OFF_REFUSAL), 409
     if isinstance(error, UNAVAILABLE) or getattr(error, "connection_invalidated", False):
         log.error("database unavailable", extra={"error": type(error).__name__})
         return service_unavailable()

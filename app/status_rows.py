@@ -22,12 +22,12 @@ class StatusRow:
 
 def live_status_rows(user: User, period: ReportingPeriod, report: ProgrammeReport | None) -> list[StatusRow]:
     """Officers see the live table: each update's state, its rating (proposed until agreed) and who holds it."""
-    locked = report is not None and report.is_locked
+    signed_off = report is not None and report.is_signed_off
     rows = []
     for status in period_status(period):
         update = status.update
         visible = update is not None and can(user, "view_update", update)
-        if locked:
+        if signed_off:
             with_whom = "Signed off"
         elif update is None:
             with_whom = "Not started"

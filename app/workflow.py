@@ -34,10 +34,10 @@ from app.reports.queries import forget_cached_reads, latest_report
 
 log = logging.getLogger("waymark.workflow")
 
-# What the lock guard's triggers raise (migrations/versions/0002_outbox_and_locks.py).
-LOCK_GUARD_MESSAGE = "waymark: the period is signed off and locked"
+# What the sign-off guard's triggers raise (migrations/versions/0002_outbox_and_locks.py).
+SIGNED_OFF_GUARD_MESSAGE = "waymark: the period is signed off and locked"
 CHANGED_MEANWHILE = "It changed while you were looking at it. Reload the page to see the latest version."
-LOCKED = "The period is signed off and locked. A CMT member can reopen it as a new revision."
+SIGNED_OFF_REFUSAL = "The period is signed off and locked. A CMT member can reopen it as a new revision."
 
 
 class WorkflowError(Exception):
@@ -59,7 +59,7 @@ class WrongState(WorkflowError):
     status = 409
 
 
-class Locked(WorkflowError):
+class SignedOff(WorkflowError):
     status = 409
 
 
@@ -95,8 +95,8 @@ class Transition:
     prerequisites: tuple[Callable, ...] = ()
     # People the transition stops (NotAllowed) with its message, whatever their roles.
     excludes: Callable | None = None
-    # Only reopening acts on a locked report.
-    acts_on_locked: bool = False
+    # Only reopening acts on a signed-off report.
+    acts_on_signed_off: bool = False
     # Whether the roles that may fire it hold the object meanwhile (a return is a way back, not a hold).
     holds: bool = True
     # Work to start once the transition is committed, given the changed object.
@@ -203,7 +203,7 @@ REPORT_TRANSITIONS = (
         "Reopen as a new revision",
         requires={"reason": "Enter the reason for reopening the report"},
         checks=(_workstreams_named,),
-        acts_on_locked=True,
+        acts_on_signed_off=True,
     ),
 )
 
@@ -252,17 +252,17 @@ def holds_role(user: User, roles: tuple[Role, ...], workstream_id: int | None) -
     return False
 
 
-def is_locked(target) -> bool:
+def period_signed_off(target) -> bool:
     """True when the period the update or report belongs to has its latest revision signed off."""
     if isinstance(target, ProgrammeReport):
         latest = latest_report(target.period)
         return target.state is ReportState.SIGNED_OFF or (latest is not None and latest.id != target.id)
     report = latest_report(target.period)
-    return report is not None and report.is_locked
+    return report is not None and report.is_signed_off
 
 
 def refusal(action: str, target, user: User) -> WorkflowError | None:
-    """Why `user` may not fire `action` on `target` now (role, state, lock), or None if they may.
+    """Why `user` may not fire `action` on `target` now (role, state, sign-off), or None if they may.
 
     Inputs and content rules are checked only when the action is performed.
     """
@@ -275,8 +275,8 @@ def refusal(action: str, target, user: User) -> WorkflowError | None:
         return superseded
     if target.state not in transition.sources:
         return WrongState(f"This cannot be done while it is {target.state.label.lower()}.")
-    if not transition.acts_on_locked and is_locked(target):
-        return Locked(LOCKED)
+    if not transition.acts_on_signed_off and period_signed_off(target):
+        return SignedOff(SIGNED_OFF_REFUSAL)
     if transition.excludes is not None:
         message = transition.excludes(target, user)
         if message:
@@ -305,8 +305,8 @@ def edit_refusal(target, user: User) -> WorkflowError | None:
     not_theirs = editor_role_refusal(target, user)
     if not_theirs is not None:
         return not_theirs
-    if is_locked(target):
-        return Locked(LOCKED)
+    if period_signed_off(target):
+        return SignedOff(SIGNED_OFF_REFUSAL)
     if target.state not in states:
         return WrongState(f"This cannot be edited while it is {target.state.label.lower()}.")
     return superseded_refusal(target)
@@ -409,9 +409,9 @@ def refused_by_the_database():
         raise Conflict(CHANGED_MEANWHILE) from None
     except sa.exc.DBAPIError as error:
         # The guard's refusal reaches SQLite as an IntegrityError, PostgreSQL as an InternalError.
-        if is_lock_guard_refusal(error):
+        if is_signed_off_guard_refusal(error):
             db.session.rollback()
-            raise Locked(LOCKED) from None
+            raise SignedOff(SIGNED_OFF_REFUSAL) from None
         if isinstance(error, sa.exc.IntegrityError):
             # e.g. two new revisions of one period: the unique (period, revision) pair holds.
             db.session.rollback()
@@ -419,9 +419,9 @@ def refused_by_the_database():
         raise
 
 
-def is_lock_guard_refusal(error: Exception) -> bool:
-    """Whether a database error is the lock guard's trigger refusing a change to a signed-off period."""
-    return LOCK_GUARD_MESSAGE in str(getattr(error, "orig", error))
+def is_signed_off_guard_refusal(error: Exception) -> bool:
+    """Whether a database error is the sign-off guard's trigger refusing a change to a signed-off period."""
+    return SIGNED_OFF_GUARD_MESSAGE in str(getattr(error, "orig", error))
 
 
 def _audit_comment(inputs: dict) -> str:

@@ -21,7 +21,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.update_rules import period_status, rating_to_agree
-from app.reports.services import lock
+from app.reports.services import freeze_revision
 
 
 def _people_with(*roles: Role) -> list[User]:
@@ -115,7 +115,7 @@ def _withdraw_approval(update: WorkstreamUpdate) -> None:
 
 
 def sign_off(report: ProgrammeReport, user: User, cmt_meeting_date: dt.date) -> ProgrammeReport:
-    lock(report, user, cmt_meeting_date, utcnow())
+    freeze_revision(report, user, cmt_meeting_date, utcnow())
     period = report.period.label
     everyone = [u for u in db.session.scalars(sa.select(User).where(User.active.is_(True))) if u.role_assignments]
     notifications.queue(

@@ -29,7 +29,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.reports.queries import forget_cached_reads
-from app.reports.services import lock
+from app.reports.services import freeze_revision
 
 PASSWORD = "benchmark-password"
 THEMES = [
@@ -103,7 +103,7 @@ def generate(scale: Scale, seed: int = 2023) -> dict:
             current[workstream.id] = update
         db.session.flush()
         if not is_open:
-            lock(report, cmt_member, period.end_date + dt.timedelta(days=12), utcnow())
+            freeze_revision(report, cmt_member, period.end_date + dt.timedelta(days=12), utcnow())
             db.session.add(
                 AuditEvent(actor=cmt_member, action="sign_off", object_type="ProgrammeReport", object_id=report.id,
                            period_id=period.id, from_state="OPEN", to_state="SIGNED_OFF")

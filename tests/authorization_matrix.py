@@ -234,11 +234,11 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "POST /updates/<update_id>/risks/<row_id>/move-up": EDIT_UPDATE,
         "POST /updates/<update_id>/risks/<row_id>/move-down": EDIT_UPDATE,
     },
-    "updates.close": {
+    "updates.close_risk": {
         "GET /updates/<update_id>/risks/<row_id>/close": EDIT_UPDATE,
         "POST /updates/<update_id>/risks/<row_id>/close": EDIT_UPDATE,
     },
-    "updates.reopen": {"POST /updates/<update_id>/risks/<row_id>/reopen": EDIT_UPDATE},
+    "updates.reopen_risk": {"POST /updates/<update_id>/risks/<row_id>/reopen": EDIT_UPDATE},
     "admin.outbox": {"GET /outbox": PMO_ONLY},
     "admin.users": {"GET /admin/users": PMO_ONLY},
     "admin.change_access": {

@@ -349,7 +349,7 @@ def url_values(route: Route, objects: Objects) -> dict:
         elif name == "workstream_id":
             values[name] = objects.workstream_id
         elif name == "row_id":
-            rows = "closed risk" if route.endpoint == "updates.reopen" else fixed.get("name", "risks")
+            rows = "closed risk" if route.endpoint == "updates.reopen_risk" else fixed.get("name", "risks")
             values[name] = objects.rows[rows]["id"]
         elif name == "revision":
             values[name] = 1
@@ -376,7 +376,7 @@ def plausible_form(route: Route, objects: Objects) -> dict:
         return {"email": "nobody.at.all@example.org"}
     if endpoint == "auth.reset_password":
         return {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
-    if endpoint in ("auth.sign_out", "auth.extend_session", "admin.change_access", "updates.remove", "updates.move", "updates.reopen"):
+    if endpoint in ("auth.sign_out", "auth.extend_session", "admin.change_access", "updates.remove", "updates.move", "updates.reopen_risk"):
         return {}
     if endpoint == "updates.transition":
         version = objects.update_version
@@ -415,7 +415,7 @@ def plausible_form(route: Route, objects: Objects) -> dict:
         if fixed["name"] == "risks":
             data.update(mitigation="Rewritten mitigation.", original_mitigation=row["mitigation"])
         return data
-    if endpoint == "updates.close":
+    if endpoint == "updates.close_risk":
         return {"closure_note": "The board papers are now on time."}
     raise LookupError(f"{route.request}: decide what plausible form data is")
 

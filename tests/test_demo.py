@@ -478,7 +478,7 @@ def test_demo_signed_off_report_records_who_signed_it_off_at_which_cmt_meeting(a
         period = period_starting(start)
         report = report_for(start)
         assert report.state is ReportState.SIGNED_OFF
-        assert report.is_locked
+        assert report.is_signed_off
         assert report.signed_off_by is not None
         assert report.signed_off_by.has_role(Role.CMT_MEMBER)
         assert report.cmt_meeting_date is not None

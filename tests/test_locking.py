@@ -191,9 +191,9 @@ def plausible_form(endpoint: str, values: dict, ids) -> dict:
         if values["name"] == "risks":
             data.update(mitigation="Rewritten mitigation.", original_mitigation=row.mitigation)
         return data
-    if endpoint in ("updates.remove", "updates.move", "updates.reopen"):
+    if endpoint in ("updates.remove", "updates.move", "updates.reopen_risk"):
         return {}
-    if endpoint == "updates.close":
+    if endpoint == "updates.close_risk":
         return {"closure_note": "Closed after sign-off."}
     pytest.fail(f"{endpoint}: decide what plausible form data is for the locked-period test")
 

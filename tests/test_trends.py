@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import RAG, ProgrammeReport, UpdateState, User, Workstream, WorkstreamUpdate
 from app.models.types import utcnow
 from app.periods.services import open_period
-from app.reports.services import lock
+from app.reports.services import freeze_revision
 from tests.demo_ids import demo_ids
 
 CMT_OTHER = "steve.cox@example.org"
@@ -236,7 +236,7 @@ def add_periods(app, count: int, sign_off: bool = False) -> None:
             if sign_off:
                 report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
                 cmt_member = db.session.scalar(sa.select(User).where(User.email == CMT_OTHER))
-                lock(report, cmt_member, end + dt.timedelta(days=10), utcnow())
+                freeze_revision(report, cmt_member, end + dt.timedelta(days=10), utcnow())
                 db.session.commit()
             start = end + dt.timedelta(days=1)
 

@@ -24,7 +24,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.models.types import utcnow
-from app.reports.services import lock
+from app.reports.services import freeze_revision
 from tests.conftest import rolled_back
 from tests.demo_ids import demo_ids
 
@@ -170,7 +170,7 @@ def governance_report_in(ids, state, ready="ready"):
     db.session.commit()
     if state is not ReportState.OPEN:
         cmt = db.session.scalar(sa.select(User).where(User.email == "steve.cox@example.org"))
-        lock(report, cmt, dt.date(2024, 1, 9), utcnow())
+        freeze_revision(report, cmt, dt.date(2024, 1, 9), utcnow())
         db.session.commit()
     if state is ReportState.REOPENED:
         report = ProgrammeReport(period_id=period_id, revision=2, state=ReportState.REOPENED, overview=report.overview)

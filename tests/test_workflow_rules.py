@@ -31,7 +31,7 @@ CMT = "steve.cox@example.org"
 LEAD_DIRECTOR = "angela.probert@example.org"
 VIEWER = "committee.member@example.org"
 
-LOCKED = "The period is signed off and locked. A CMT member can reopen it as a new revision."
+SIGNED_OFF_REFUSAL = "The period is signed off and locked. A CMT member can reopen it as a new revision."
 CHANGED = "It changed while you were looking at it. Reload the page to see the latest version."
 
 
@@ -110,21 +110,21 @@ def test_every_refusal_says_in_words_why_whether_for_roles_state_lock_submitter_
                     "You submitted this update, so someone else must approve it.")
 
         locked_update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
-        assert_says(workflow.refusal("return", locked_update, sponsor), workflow.Locked, LOCKED)
-        assert_says(workflow.edit_refusal(locked_update, pm), workflow.Locked, LOCKED)
+        assert_says(workflow.refusal("return", locked_update, sponsor), workflow.SignedOff, SIGNED_OFF_REFUSAL)
+        assert_says(workflow.edit_refusal(locked_update, pm), workflow.SignedOff, SIGNED_OFF_REFUSAL)
 
 
 def test_a_signed_off_reports_overview_is_refused_as_locked_before_and_after_it_is_reopened(app, ids):
     with rolled_back(app):
         report, lead_director = signed_off_report(ids), person(LEAD_DIRECTOR)
         assert report.state is ReportState.SIGNED_OFF
-        assert_says(workflow.edit_refusal(report, lead_director), workflow.Locked, LOCKED)
+        assert_says(workflow.edit_refusal(report, lead_director), workflow.SignedOff, SIGNED_OFF_REFUSAL)
         reopened = workflow.perform(
             "reopen", report, person(CMT), reason="The IIB challenged a rating.",
             workstream_ids=[ids.workstreams["GOV"]],
         )
         assert workflow.edit_refusal(reopened, lead_director) is None
-        assert_says(workflow.edit_refusal(report, lead_director), workflow.Locked, LOCKED)
+        assert_says(workflow.edit_refusal(report, lead_director), workflow.SignedOff, SIGNED_OFF_REFUSAL)
 
 
 def test_a_missing_justification_workstream_or_overview_is_named_beside_its_field_in_words(app, ids):

@@ -33,7 +33,7 @@ def attempt_sign_in(email: str, password: str) -> User | None:
     if user is None or not user.active:
         log.info("sign-in refused", extra={"event": "sign_in_refused", "known_account": user is not None})
         return None
-    if user.is_locked(now):
+    if user.is_locked_out(now):
         log.info("sign-in refused: locked out", extra={"event": "sign_in_locked", "user_id": user.id})
         return None
     if correct:

@@ -27,7 +27,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.periods.services import open_period
-from app.reports.services import lock
+from app.reports.services import freeze_revision
 
 JUL_AUG_NOTE = (
     "The July–August 2023 highlight reports were approved before Waymark was introduced. Their agreed "
@@ -265,7 +265,7 @@ def _approve(update: WorkstreamUpdate, workstream: Workstream, period_fields) ->
 def _sign_off(period: ReportingPeriod, people, sign_off: dict) -> None:
     report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
     signed_off_at = _at(sign_off["cmt_meeting_date"], 11)
-    lock(report, people[sign_off["signed_off_by"]], sign_off["cmt_meeting_date"], signed_off_at)
+    freeze_revision(report, people[sign_off["signed_off_by"]], sign_off["cmt_meeting_date"], signed_off_at)
     audit.record(
         "sign_off",
         report,

@@ -55,7 +55,7 @@ class ProgrammeReport(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def is_locked(self) -> bool:
+    def is_signed_off(self) -> bool:
         return self.state is ReportState.SIGNED_OFF
 
 

@@ -88,7 +88,7 @@ class User(UserMixin, db.Model):
     def end_sessions(self) -> None:
         self.session_token = secrets.token_urlsafe(32)
 
-    def is_locked(self, now: dt.datetime) -> bool:
+    def is_locked_out(self, now: dt.datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
 
     def set_password(self, password: str) -> None:

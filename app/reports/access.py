@@ -43,9 +43,9 @@ def readable_report(period_id: int, revision: int | None = None) -> tuple[Report
 
 def content_of(period: ReportingPeriod, report: ProgrammeReport) -> dict:
     """A signed-off revision's frozen snapshot; otherwise the report as it stands now."""
-    return report.snapshot if report.is_locked else report_content(period, report)
+    return report.snapshot if report.is_signed_off else report_content(period, report)
 
 
 def export_name(period: ReportingPeriod, report: ProgrammeReport, extension: str) -> str:
-    draft = "" if report.is_locked else "-draft"
+    draft = "" if report.is_signed_off else "-draft"
     return f"waymark-{period.slug}-rev{report.revision}{draft}.{extension}"

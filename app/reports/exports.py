@@ -27,7 +27,7 @@ def build(content: dict, draft: bool, fingerprint: str | None, extension: str) -
 
 def pack(period: ReportingPeriod, report: ProgrammeReport, content: dict, extension: str) -> bytes:
     """The pack file for the revision: stored once signed off, built afresh while it is a draft."""
-    if not report.is_locked:
+    if not report.is_signed_off:
         return build(content, True, None, extension)
     stored = db.session.scalar(
         sa.select(ReportExport).where(ReportExport.report_id == report.id, ReportExport.format == extension)

@@ -23,7 +23,7 @@ _lock = threading.Lock()
 
 
 def _content_key(period: ReportingPeriod, report: ProgrammeReport) -> tuple:
-    if report.is_locked:
+    if report.is_signed_off:
         return ("signed off", report.id, report.content_fingerprint)
     newest_event = sa.select(sa.func.max(AuditEvent.id)).scalar_subquery()
     versions = (
@@ -45,7 +45,7 @@ def report_body(period: ReportingPeriod, report: ProgrammeReport, content: Calla
         render_template(
             "reports/_report_body.html",
             content=content(),
-            draft=not report.is_locked,
+            draft=not report.is_signed_off,
             fingerprint=report.content_fingerprint,
         )
     )

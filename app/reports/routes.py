@@ -24,7 +24,7 @@ def show(period_id: int, revision: int | None = None):
         period=period,
         report=report,
         body=report_body(period, report, lambda: content_of(period, report)),
-        draft=not report.is_locked,
+        draft=not report.is_signed_off,
         revisions=signed_off_revisions(period),
     )
 

@@ -17,7 +17,7 @@ def _from_snapshot(report: ProgrammeReport, update: WorkstreamUpdate) -> dict | 
 def section_for_officer(update: WorkstreamUpdate) -> tuple[dict | None, ProgrammeReport | None]:
     """The locked section when the period's latest revision is signed off, else the live one."""
     report = latest_report(update.period)
-    if report is not None and report.is_locked:
+    if report is not None and report.is_signed_off:
         return _from_snapshot(report, update), report
     return update_section(update, last_agreed_rating(update)), report
 

@@ -10,7 +10,7 @@ from app.reports.content import fingerprint, report_content
 from app.reports.signed_off import sections_from_snapshot
 
 
-def lock(report: ProgrammeReport, signed_off_by: User, cmt_meeting_date: dt.date, signed_off_at: dt.datetime) -> None:
+def freeze_revision(report: ProgrammeReport, signed_off_by: User, cmt_meeting_date: dt.date, signed_off_at: dt.datetime) -> None:
     """Mark the revision signed off and store its snapshot and fingerprint, and its signed-off sections.
 
     Everything is set before one flush: once the row is SIGNED_OFF the database refuses further changes.

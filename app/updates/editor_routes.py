@@ -24,17 +24,16 @@ from app.update_rules import (
 from app.updates import bp
 from app.updates.forms import ROW_FORMS, CloseRiskForm, UpdateEditForm
 from app.milestone_ages import milestone_ages
+from app.updates import rows
 from app.updates.routes import load_update
 from app.updates.rows import (
     ROW_LISTS,
     RISKS,
     add_row,
     carried_risk_ids,
-    close_risk,
     edit_row,
     move_row,
     remove_row,
-    reopen_risk,
 )
 from app.updates.services import TEXT_FIELDS, draft_fields, milestone_field, save_draft
 
@@ -382,21 +381,21 @@ def move(update_id: int, name: str, row_id: int, direction: str):
 
 @bp.route("/updates/<int:update_id>/risks/<int:row_id>/close", methods=["GET", "POST"])
 @login_required
-def close(update_id: int, row_id: int):
+def close_risk(update_id: int, row_id: int):
     update = _editable(update_id)
     risk = _row_or_404(RISKS, update, row_id)
     form = CloseRiskForm(formdata=None) if request.method == "GET" else CloseRiskForm()
     if request.method == "GET" or not form.validate():
         return _row_form(update, RISKS, risk, form, 200 if request.method == "GET" else 422,
                          template="updates/_risk_close_form.html")
-    close_risk(update, current_user, row_id, form.closure_note.data)
+    rows.close_risk(update, current_user, row_id, form.closure_note.data)
     return _list_response(update, "risks", f"{risk.reference} closed")
 
 
 @bp.post("/updates/<int:update_id>/risks/<int:row_id>/reopen")
 @login_required
-def reopen(update_id: int, row_id: int):
+def reopen_risk(update_id: int, row_id: int):
     update = _editable(update_id)
     risk = _row_or_404(RISKS, update, row_id)
-    reopen_risk(update, current_user, row_id)
+    rows.reopen_risk(update, current_user, row_id)
     return _list_response(update, "risks", f"{risk.reference} reopened")

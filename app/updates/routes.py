@@ -63,7 +63,7 @@ def _page_context(update: WorkstreamUpdate, forms: dict | None = None) -> dict:
         "report": report,
         "forms": forms,
         "problems": submission_problems(update) if "submit" in forms else {},
-        "panel": status_panel(update, workflow.holders(update), signed_off=workflow.is_locked(update)),
+        "panel": status_panel(update, workflow.holders(update), signed_off=workflow.period_signed_off(update)),
         "history": history_for_update(update),
         "is_officer": is_officer(current_user),
         "signed_off_revision": (signed_off_revisions(update.period) or [None])[-1],
