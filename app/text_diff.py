@@ -3,13 +3,10 @@ out, with the words added or removed since the old text marked."""
 from __future__ import annotations
 
 import difflib
-import re
 
 from markupsafe import Markup, escape
 
-from app.formatting import prose_layout
-
-_BULLET = re.compile(r"^\s*[-•]\s+")  # as app.formatting.prose reads a bullet
+from app.formatting import prose_blocks, prose_layout
 
 # Layout tokens between words: a paragraph break, a line break, and a bullet at the start of a line.
 PARAGRAPH, LINE, BULLET = ("paragraph",), ("line",), ("bullet",)
@@ -19,18 +16,14 @@ MARKS = {"ins": "added", "del": "removed"}
 def _tokens(text: str | None) -> list[tuple[str, ...]]:
     """The text as ("word", w) tokens with the layout tokens prose() would honour between them."""
     tokens: list[tuple[str, ...]] = []
-    for block in re.split(r"\n\s*\n", (text or "").strip()):
-        lines = [line for line in block.splitlines() if line.strip()]
-        if not lines:
-            continue
+    for block in prose_blocks(text):
         if tokens:
             tokens.append(PARAGRAPH)
-        for index, line in enumerate(lines):
+        for index, (is_bullet, line) in enumerate(block):
             if index:
                 tokens.append(LINE)
-            if _BULLET.match(line):
+            if is_bullet:
                 tokens.append(BULLET)
-                line = _BULLET.sub("", line)
             tokens.extend(("word", word) for word in line.split())
     return tokens
 
