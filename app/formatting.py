@@ -6,6 +6,7 @@ import re
 from markupsafe import Markup, escape
 
 _BULLET = re.compile(r"^\s*[-•]\s+")
+_BLOCK_BREAK = re.compile(r"\n\s*\n")
 
 
 def long_date(value: dt.date | None) -> str:
@@ -42,21 +43,31 @@ def date_time(value: dt.datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {local:%H:%M} UTC"
 
 
+def prose_blocks(text: str | None) -> list[list[tuple[bool, str]]]:
+    """Officers' plain text as its paragraphs (split at blank lines), each a list of its visible lines as
+    (is a bullet, the line's text): a line starting "- " or "• " is a bullet, its marker dropped.
+
+    The one reading of the text: prose() and the word diff both start from it, so they lay it out alike.
+    """
+    blocks = []
+    for block in _BLOCK_BREAK.split((text or "").strip()):
+        lines = []
+        for line in block.splitlines():
+            if bullet := _BULLET.match(line):
+                lines.append((True, line[bullet.end():].strip()))
+            elif line.strip():
+                lines.append((False, line.strip()))
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
 def prose(text: str | None) -> Markup:
     """Officers' plain text as HTML: blank lines separate paragraphs and lines starting "- " make a list.
 
     Every piece of the text is escaped before it is wrapped in markup.
     """
-    blocks = []
-    for block in re.split(r"\n\s*\n", (text or "").strip()):
-        lines = [line for line in block.splitlines() if line.strip()]
-        blocks.append(
-            [
-                (True, escape(_BULLET.sub("", line).strip())) if _BULLET.match(line) else (False, escape(line.strip()))
-                for line in lines
-            ]
-        )
-    return prose_layout(blocks)
+    return prose_layout([[(is_bullet, escape(line)) for is_bullet, line in block] for block in prose_blocks(text)])
 
 
 def prose_layout(blocks) -> Markup:

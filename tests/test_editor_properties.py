@@ -6,8 +6,6 @@ Each example runs inside `rolled_back(app)`, so the requests share one transacti
 afterwards: every example starts from the demo draft and the database does not grow across examples."""
 from __future__ import annotations
 
-import re
-
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, settings
@@ -15,6 +13,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from app.extensions import db
+from app.formatting import prose_blocks
 from app.forms import LONG_TEXT, SHORT_TEXT
 from app.models import AuditEvent, Risk, WorkstreamUpdate
 from tests.conftest import csrf_token, rolled_back
@@ -22,7 +21,6 @@ from tests.demo_ids import demo_ids
 from tests.test_editor import PM, error_beside, list_section, post, text, textarea
 
 FUNCTION_SCOPED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
-_BULLET = re.compile(r"^\s*[-•]\s+")
 
 # Text people paste: markup, entities, quotes, line breaks of every kind, and non-ASCII letters.
 PIECES = st.sampled_from([
@@ -55,13 +53,9 @@ def texts(limit: int):
 
 
 def shown_line(text_: str) -> str | None:
-    """One line of the text as the update page writes it (the prose format: blank lines separate paragraphs,
-    a line starting "- " is a bullet), or None when the text has no visible line."""
-    for block in re.split(r"\n\s*\n", text_.strip()):
-        for line in block.splitlines():
-            if line.strip():
-                return _BULLET.sub("", line).strip() if _BULLET.match(line) else line.strip()
-    return None
+    """The first visible line of the text as the update page writes it (read as app.formatting.prose reads
+    it), or None when the text has no visible line."""
+    return next((line for block in prose_blocks(text_) for _bullet, line in block), None)
 
 
 def script_tags(html: str) -> int:

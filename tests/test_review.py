@@ -5,10 +5,8 @@ import html as html_lib
 
 import pytest
 import sqlalchemy as sa
-from markupsafe import Markup
 
 from app.extensions import db
-from app.formatting import prose
 from app.models import (
     RAG,
     Milestone,
@@ -21,7 +19,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.periods.services import open_period
-from app.updates.review import build_review, text_changed, word_diff
+from app.updates.review import build_review
 from tests.demo_ids import demo_ids
 
 SPONSOR_PRC = "nick.bell@example.org"
@@ -68,70 +66,6 @@ def open_jan_feb():
         iib_meeting_date=None,
         opened_by=None,
     )
-
-
-# --- The word diff -----------------------------------------------------------------------------
-
-
-ADDED = '<ins><span class="govuk-visually-hidden">added: </span>'
-REMOVED = '<del><span class="govuk-visually-hidden">removed: </span>'
-
-
-def test_word_diff_wraps_added_words_in_ins_announced_as_added():
-    html = str(word_diff("The plan is agreed", "The revised plan is agreed", inline=True))
-    assert html == f"The {ADDED}revised</ins> plan is agreed"
-
-
-def test_word_diff_wraps_removed_words_in_del_announced_as_removed():
-    html = str(word_diff("The plan is fully agreed", "The plan is agreed", inline=True))
-    assert html == f"The plan is {REMOVED}fully</del> agreed"
-
-
-def test_word_diff_shows_a_replaced_run_as_removed_then_added():
-    html = str(word_diff("Rated green today", "Rated amber and rising today", inline=True))
-    assert html == f"Rated {REMOVED}green</del> {ADDED}amber and rising</ins> today"
-
-
-def test_word_diff_folds_a_stray_word_in_common_into_a_rewrite():
-    html = str(word_diff("It is going to plan", "We hope to finish soon", inline=True))
-    assert html == f"{REMOVED}It is going to plan</del> {ADDED}We hope to finish soon</ins>"
-
-
-def test_word_diff_of_the_same_words_marks_nothing_and_is_not_a_change():
-    html = str(word_diff("One  two\nthree", "One two\nthree", inline=True))
-    assert html == "One two<br>three"
-    assert not text_changed("One  two\nthree", "One two\nthree")
-    assert text_changed("One two", "One three")
-
-
-def test_word_diff_lays_out_paragraphs_and_bullets_as_prose_does():
-    old = "First para.\n\n- one\n- two"
-    new = "First para.\n\n- one\n- two\n- three\n\nLast"
-    assert str(word_diff(new, new)) == str(prose(new))
-    assert str(word_diff(old, new)) == (
-        '<div class="wm-prose"><p class="govuk-body">First para.</p>'
-        f'<ul class="govuk-list govuk-list--bullet"><li>one</li><li>two</li><li>{ADDED}three</ins></li></ul>'
-        f'<p class="govuk-body">{ADDED}Last</ins></p></div>'
-    )
-
-
-def test_word_diff_shows_removed_lines_where_they_were_without_their_layout():
-    html = str(word_diff("- one\n- two\n- three", "- one\n- three"))
-    assert html == (
-        '<div class="wm-prose"><ul class="govuk-list govuk-list--bullet">'
-        f"<li>one</li><li>{REMOVED}two</del> three</li></ul></div>"
-    )
-
-
-def test_word_diff_escapes_markup_in_officers_text_on_both_sides():
-    for inline in (False, True):
-        result = word_diff("Old <b>bold</b> & text", "New <script>alert(1)</script> & text", inline=inline)
-        assert isinstance(result, Markup)
-        html = str(result)
-        assert "<script>" not in html and "<b>" not in html
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        assert "&lt;b&gt;bold&lt;/b&gt;" in html
-        assert "&amp; text" in html
 
 
 # --- Finding last period's update ----------------------------------------------------------------
