@@ -34,6 +34,7 @@ from pathlib import Path
 
 # What more than one part of the load test uses.
 ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"  # all traffic stays on this machine
 
 
 def log(message: str) -> None:
