@@ -30,11 +30,13 @@ Gunicorn settings come from app/gunicorn_config.py; GUNICORN_CMD_ARGS (e.g. "--w
 --threads 4") is passed through for experiments. Traffic goes to 127.0.0.1 only; gunicorn is stopped and the
 database dropped whatever happens (Ctrl+C included).
 """
+import re
 from pathlib import Path
 
 # What more than one part of the load test uses.
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"  # all traffic stays on this machine
+ID = re.compile(r"/\d+")  # a path's ids, replaced by /<id> to name its endpoint
 
 
 def log(message: str) -> None:
