@@ -29,6 +29,9 @@ and p95 <= 300 ms over all requests of the timed run. Exits 1 when one fails.
 Gunicorn settings come from app/gunicorn_config.py; GUNICORN_CMD_ARGS (e.g. "--worker-class gthread
 --threads 4") is passed through for experiments. Traffic goes to 127.0.0.1 only; gunicorn is stopped and the
 database dropped whatever happens (Ctrl+C included).
+
+The parts: database (the run's database and what each account may do), server (gunicorn, CPU use), users
+(the simulated people), checks (no lost text), report (the figures); __main__ runs them in turn.
 """
 import re
 from pathlib import Path

@@ -1,4 +1,5 @@
-"""Run the load test: `python -m bench.load` from the repository root (`python bench/load` also works)."""
+"""The entry: `python -m bench.load` from the repository root. It puts the repository first on sys.path, so
+`python bench/load` works from anywhere too and `app` is always this checkout's."""
 from __future__ import annotations
 
 import argparse
