@@ -33,7 +33,7 @@ bench: install pdf-packages
 
 # Load: gunicorn (2 workers) on PostgreSQL with 50 simulated users for 60 s, on 127.0.0.1 only.
 load: install
-	$(PYTHON) bench/load.py $(if $(OUT),--out $(OUT))
+	$(PYTHON) -m bench.load $(if $(OUT),--out $(OUT))
 
 $(VENV)/bin/python:
 	$(SYSTEM_PYTHON) -m venv $(VENV)

@@ -10,7 +10,7 @@ Read from the environment so every app server can share one command:
 Worker class: sync, one request at a time per process, one process per core. A Waymark request is mostly
 Python rendering a page (5-25 ms of CPU; the database answers its 10-15 queries in 1-3 ms), and nginx in
 front buffers slow clients, so threads have little I/O to overlap and contend for the GIL instead. Measured
-with bench/load.py on an otherwise idle 2-core machine (50 users, 60 s, about 80 requests/s): sync x 2
+with bench/load on an otherwise idle 2-core machine (50 users, 60 s, about 80 requests/s): sync x 2
 p95 42 ms; gthread 2 x 4 threads p95 71 ms and 10 MB more per worker; sync x 4 p95 64 ms. Threads or
 extra processes helped only while other jobs were taking CPU from the workers (docs/production.md).
 Settings given on the command line or in GUNICORN_CMD_ARGS win over this file, e.g.
@@ -43,7 +43,7 @@ max_requests_jitter = 500
 
 # The app is built in each worker after the fork, so no database connection (or anything else holding a
 # socket) is ever shared between processes, and `kill -HUP` (graceful reload) picks up new code. --preload
-# also works (post_fork below drops the inherited pool; checked with bench/load.py) but gains only a
+# also works (post_fork below drops the inherited pool; checked with bench/load) but gains only a
 # faster worker start.
 preload_app = False
 
