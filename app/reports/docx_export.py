@@ -12,22 +12,23 @@ same bytes: core properties come from the content and the zip entries carry a fi
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import re
-import zipfile
 from typing import Iterable
 
 import docx
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import RGBColor, Twips
 from lxml.etree import SubElement
 
 from app.formatting import date_time, long_date
 from app.models.updates import MilestoneStatus, UpdateState
 from app.rag import RAG
+from app.reports import word_document as word
 from app.reports.content import fingerprint
+from app.reports.word_document import (
+    W_GRIDCOL, W_ID, W_NAME, W_P, W_SHD, W_TBL, W_TBLGRID, W_TBLPR, W_TC, W_TCPR, W_TCW, W_TR, W_TRPR, W_TYPE, W_VAL,
+    W_W,
+)
 
 DRAFT_MARK = "DRAFT – not signed off"
 TITLE = "Programme Level Highlight Report for the Period: {label}"
@@ -42,8 +43,7 @@ RAG_FILLS = {
     RAG.RED: "F4CDC6",
 }
 HEADER_FILL = "F3F2F1"
-HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)
-LINK_COLOUR = "1D4F91"
+HEADING_COLOUR = "1F3864"
 
 # A4 portrait with 2 cm margins: 9638 twips (17 cm) of text width.
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 11906, 16838, 1134
@@ -51,21 +51,9 @@ TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 # Without a sign-off time the document is dated the period's last day (or, failing that, this): never "now".
 FALLBACK_STAMP = dt.datetime(2000, 1, 1)
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 _BULLET = re.compile(r"^\s*[-•]\s+")  # the same rule as app.formatting.prose
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
-# Characters XML 1.0 cannot hold (pasted text sometimes carries them); tab and newline are handled as Word's own.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_T = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:rPr"), qn("w:t")
-W_TAB, W_BR, W_B, W_I, W_SZ, W_RFONTS = qn("w:tab"), qn("w:br"), qn("w:b"), qn("w:i"), qn("w:sz"), qn("w:rFonts")
-W_VAL, W_W, W_TYPE, W_ID, W_NAME = qn("w:val"), qn("w:w"), qn("w:type"), qn("w:id"), qn("w:name")
-W_TBL, W_TBLPR, W_TBLGRID, W_GRIDCOL, W_TR, W_TRPR = (
-    qn("w:tbl"), qn("w:tblPr"), qn("w:tblGrid"), qn("w:gridCol"), qn("w:tr"), qn("w:trPr"),
-)
-W_TC, W_TCPR, W_TCW, W_SHD = qn("w:tc"), qn("w:tcPr"), qn("w:tcW"), qn("w:shd")
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def build_docx(content: dict, draft: bool) -> bytes:
@@ -80,7 +68,7 @@ def build_docx(content: dict, draft: bool) -> bytes:
     _page_setup(document, running_head, draft)
     _core_properties(document, content, draft)
     writer.report(content, draft)
-    return _deterministic_zip(document)
+    return word.deterministic_zip(document)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -100,9 +88,9 @@ class _Writer:
                 "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "List Bullet", "Table Grid",
             )
         }
-        for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Subtitle"):
-            styles[name].font.color.rgb = HEADING_COLOUR  # darker than the template's blues, for contrast
-        _set_language(styles.element, "en-GB")
+        # Darker than the template's blues, for contrast.
+        word.set_style_colour(document, ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Subtitle"), HEADING_COLOUR)
+        word.set_language(document, "en-GB")
         self._bookmark = itertools.count(1)
 
     # -- the sections, in the seed report's order ----------------------------------------------------------------
@@ -171,17 +159,17 @@ class _Writer:
 
         self.heading(1, "Sign-off", anchor=anchors["sign-off"])
         self.sign_off(content, draft)
-        self._p(self.body, None)  # the document ends with a paragraph, not a table
+        word.add_paragraph(self.body, None)  # the document ends with a paragraph, not a table
         self.body.append(self._sect_pr)  # keep the section properties last
 
     def contents(self, entries: list[tuple[int, str, str]]) -> None:
         self.paragraph(None, "Contents", bold=True, size=28, keep_next=True)
         for level, text, anchor in entries:
-            p = self._p(self.body, None, indent=567 * level, spacing_after=60)
+            p = word.add_paragraph(self.body, None, indent=567 * level, spacing_after=60)
             link = SubElement(p, qn("w:hyperlink"))
             link.set(qn("w:anchor"), anchor)
             link.set(qn("w:history"), "1")
-            self._r(link, text, link=True)
+            word.add_run(link, text, link=True)
 
     def changes(self, changes: dict) -> None:
         if not changes.get("previous_period"):
@@ -405,20 +393,20 @@ class _Writer:
     # -- building blocks --------------------------------------------------------------------------------------------
 
     def heading(self, level: int, text: str, anchor: str | None = None, page_break: bool = False) -> None:
-        p = self._p(self.body, self.style[f"Heading {level}"], page_break=page_break)
+        p = word.add_paragraph(self.body, self.style[f"Heading {level}"], page_break=page_break)
         if anchor:
             bookmark = str(next(self._bookmark))
             start = SubElement(p, qn("w:bookmarkStart"))
             start.set(W_ID, bookmark)
             start.set(W_NAME, anchor)
-            self._r(p, text)
+            word.add_run(p, text)
             SubElement(p, qn("w:bookmarkEnd")).set(W_ID, bookmark)
         else:
-            self._r(p, text)
+            word.add_run(p, text)
 
     def paragraph(self, style_id, text: str, bold=False, italic=False, size=None, keep_next=False, parent=None):
-        p = self._p(self.body if parent is None else parent, style_id, keep_next=keep_next)
-        self._r(p, text, bold=bold, italic=italic, size=size)
+        p = word.add_paragraph(self.body if parent is None else parent, style_id, keep_next=keep_next)
+        word.add_run(p, text, bold=bold, italic=italic, size=size)
         return p
 
     def prose(self, parent, text: str | None, empty: str = "None recorded.", gap: int | None = None) -> None:
@@ -430,15 +418,15 @@ class _Writer:
             for is_bullet, run in itertools.groupby(lines, key=lambda line: bool(_BULLET.match(line))):
                 if is_bullet:
                     for line in run:
-                        p = self._p(parent, self.style["List Bullet"], spacing_before=gap if written else None)
-                        self._r(p, _BULLET.sub("", line).strip())
+                        p = word.add_paragraph(parent, self.style["List Bullet"], spacing_before=gap if written else None)
+                        word.add_run(p, _BULLET.sub("", line).strip())
                         written += 1
                 else:
-                    p = self._p(parent, None, spacing_before=gap if written else None)
-                    self._r(p, "\n".join(line.strip() for line in run))
+                    p = word.add_paragraph(parent, None, spacing_before=gap if written else None)
+                    word.add_run(p, "\n".join(line.strip() for line in run))
                     written += 1
         if not written and empty:
-            self._r(self._p(parent, None), empty)
+            word.add_run(word.add_paragraph(parent, None), empty)
 
     def table_or_none(self, caption, widths, header, rows, none_text="None."):
         if rows:
@@ -452,7 +440,7 @@ class _Writer:
 
     def table(self, caption: str, widths: list[int], header: list[str] | None, rows: Iterable[list]) -> None:
         if self.body[-1].tag == W_TBL:
-            self._p(self.body, None, spacing_after=0)  # Word joins tables that touch; keep each one its own
+            word.add_paragraph(self.body, None, spacing_after=0)  # Word joins tables that touch; keep each one its own
         tbl = SubElement(self.body, W_TBL)
         tbl_pr = SubElement(tbl, W_TBLPR)
         SubElement(tbl_pr, qn("w:tblStyle")).set(W_VAL, self.style["Table Grid"])
@@ -468,7 +456,7 @@ class _Writer:
         look.set(qn("w:lastColumn"), "0")
         look.set(qn("w:noHBand"), "1")
         look.set(qn("w:noVBand"), "1")
-        SubElement(tbl_pr, qn("w:tblCaption")).set(W_VAL, _xml_text(caption))
+        SubElement(tbl_pr, qn("w:tblCaption")).set(W_VAL, word.xml_text(caption))
         grid = SubElement(tbl, W_TBLGRID)
         for width in widths:
             SubElement(grid, W_GRIDCOL).set(W_W, str(width))
@@ -476,7 +464,7 @@ class _Writer:
             tr = self._tr(tbl, header=True)
             for width, text in zip(widths, header):
                 tc = self._tc(tr, width, HEADER_FILL)
-                self._r(self._p(tc, None), text, bold=True)
+                word.add_run(word.add_paragraph(tc, None), text, bold=True)
         for row in rows:
             tr = self._tr(tbl, header=False)
             for width, value in zip(widths, row):
@@ -486,18 +474,18 @@ class _Writer:
         if isinstance(value, _Rag):
             rag = _as_rag(value.name)
             tc = self._tc(tr, width, RAG_FILLS.get(rag))
-            self._r(self._p(tc, None), _rag_label(value.name) or value.none_text, bold=rag is not None)
+            word.add_run(word.add_paragraph(tc, None), _rag_label(value.name) or value.none_text, bold=rag is not None)
         elif isinstance(value, _Key):
             tc = self._tc(tr, width, HEADER_FILL)
-            self._r(self._p(tc, None), value.text, bold=True)
+            word.add_run(word.add_paragraph(tc, None), value.text, bold=True)
         else:
             tc = self._tc(tr, width, None)
             if isinstance(value, str):
-                self._r(self._p(tc, None), value)
+                word.add_run(word.add_paragraph(tc, None), value)
             else:
                 value.write(self, tc)
             if tc.find(W_P) is None:
-                self._p(tc, None)  # every cell needs a paragraph
+                word.add_paragraph(tc, None)  # every cell needs a paragraph
 
     @staticmethod
     def _tr(tbl, header: bool):
@@ -521,60 +509,6 @@ class _Writer:
             shd.set(qn("w:color"), "auto")
             shd.set(qn("w:fill"), fill)
         return tc
-
-    @staticmethod
-    def _p(parent, style_id, keep_next=False, page_break=False, spacing_before=None, spacing_after=None, indent=None):
-        p = SubElement(parent, W_P)
-        if style_id or keep_next or page_break or spacing_before is not None or spacing_after is not None or indent:
-            ppr = SubElement(p, W_PPR)  # children in the schema's order
-            if style_id:
-                SubElement(ppr, W_PSTYLE).set(W_VAL, style_id)
-            if keep_next:
-                SubElement(ppr, qn("w:keepNext"))
-            if page_break:
-                SubElement(ppr, qn("w:pageBreakBefore"))
-            if spacing_before is not None or spacing_after is not None:
-                spacing = SubElement(ppr, qn("w:spacing"))
-                if spacing_before is not None:
-                    spacing.set(qn("w:before"), str(spacing_before))
-                if spacing_after is not None:
-                    spacing.set(qn("w:after"), str(spacing_after))
-            if indent:
-                SubElement(ppr, qn("w:ind")).set(qn("w:left"), str(indent))
-        return p
-
-    @staticmethod
-    def _r(parent, text: str, bold=False, italic=False, size=None, font=None, link=False):
-        """One run of literal text; tabs and line breaks become Word's own."""
-        r = SubElement(parent, W_R)
-        if bold or italic or size or font or link:
-            rpr = SubElement(r, W_RPR)
-            if font:
-                fonts = SubElement(rpr, W_RFONTS)
-                fonts.set(qn("w:ascii"), font)
-                fonts.set(qn("w:hAnsi"), font)
-            if bold:
-                SubElement(rpr, W_B)
-            if italic:
-                SubElement(rpr, W_I)
-            if link:
-                SubElement(rpr, qn("w:color")).set(W_VAL, LINK_COLOUR)
-            if size:
-                SubElement(rpr, W_SZ).set(W_VAL, str(size))
-            if link:
-                SubElement(rpr, qn("w:u")).set(W_VAL, "single")
-        for number, line in enumerate(_xml_text(text).split("\n")):
-            if number:
-                SubElement(r, W_BR)
-            for index, piece in enumerate(line.split("\t")):
-                if index:
-                    SubElement(r, W_TAB)
-                if piece:
-                    t = SubElement(r, W_T)
-                    t.text = piece
-                    if piece[0] == " " or piece[-1] == " ":
-                        t.set(XML_SPACE, "preserve")
-        return r
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -612,7 +546,7 @@ class _Mono:
         self.text = text
 
     def write(self, writer: _Writer, tc) -> None:
-        writer._r(writer._p(tc, None), self.text, font="Courier New", size=18)
+        word.add_run(word.add_paragraph(tc, None), self.text, font="Courier New", size=18)
 
 
 class _MilestoneStatusCell:
@@ -627,14 +561,14 @@ class _MilestoneStatusCell:
         m = self.milestone
         status = m.get("status")
         label = MilestoneStatus[status].label if status in MilestoneStatus.__members__ else (status or "")
-        writer._r(writer._p(tc, None), label or "Not yet given", bold=bool(label))
+        word.add_run(word.add_paragraph(tc, None), label or "Not yet given", bold=bool(label))
         note = (m.get("status_note") or "").strip()
         if note and note != label:
             writer.prose(tc, note, empty="", gap=80)
         earlier = m.get("periods_delayed_before") or 0
         if earlier > 0:
-            p = writer._p(tc, None, spacing_before=80)
-            writer._r(p, f"Delayed in {earlier} earlier period{'s' if earlier != 1 else ''}", italic=True)
+            p = word.add_paragraph(tc, None, spacing_before=80)
+            word.add_run(p, f"Delayed in {earlier} earlier period{'s' if earlier != 1 else ''}", italic=True)
 
 
 class _RiskRefCell:
@@ -644,9 +578,9 @@ class _RiskRefCell:
         self.risk = risk
 
     def write(self, writer: _Writer, tc) -> None:
-        writer._r(writer._p(tc, None), self.risk.get("reference") or "")
+        word.add_run(word.add_paragraph(tc, None), self.risk.get("reference") or "")
         if self.risk.get("status") == "CLOSED":
-            writer._r(writer._p(tc, None), "Closed", bold=True)
+            word.add_run(word.add_paragraph(tc, None), "Closed", bold=True)
 
 
 class _MitigationCell:
@@ -659,113 +593,48 @@ class _MitigationCell:
         writer.prose(tc, self.risk.get("mitigation"), empty="", gap=80)
         if self.risk.get("status") == "CLOSED" or self.risk.get("closure_note"):
             note = (self.risk.get("closure_note") or "").strip()
-            p = writer._p(tc, None, spacing_before=80)
-            writer._r(p, "Closed", bold=True)
+            p = word.add_paragraph(tc, None, spacing_before=80)
+            word.add_run(p, "Closed", bold=True)
             if note:
-                writer._r(p, f": {note}")
+                word.add_run(p, f": {note}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Page, properties, package
+# Page and properties
 
 
 def _page_setup(document, running_head: str, draft: bool) -> None:
     section = document.sections[0]
-    section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
-    section.left_margin = section.right_margin = Twips(MARGIN)
-    section.top_margin = section.bottom_margin = Twips(MARGIN)
-    section.header_distance = section.footer_distance = Twips(567)
-
-    header = section.header
-    header.is_linked_to_previous = False
-    first = header.paragraphs[0]
-    first.text = _xml_text(running_head)
-    if draft:
-        header.add_paragraph(style=first.style).add_run(DRAFT_MARK).bold = True
-
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0]._p
-    ppr = p.get_or_add_pPr()
-    SubElement(ppr, qn("w:jc")).set(W_VAL, "center")
-    _Writer._r(p, "Page ")
-    _field(p, "PAGE")
-    _Writer._r(p, " of ")
-    _field(p, "NUMPAGES")
-
-
-def _field(p, instruction: str) -> None:
-    """A complex field (begin, instruction, separate, cached result, end): Word updates it on layout."""
-    for kind, text in (("begin", None), (None, f" {instruction} \\* MERGEFORMAT "), ("separate", None), (None, "1"),
-                       ("end", None)):
-        r = SubElement(p, W_R)
-        if kind:
-            SubElement(r, qn("w:fldChar")).set(qn("w:fldCharType"), kind)
-        elif text == "1":
-            SubElement(r, W_T).text = text
-        else:
-            instr = SubElement(r, qn("w:instrText"))
-            instr.set(XML_SPACE, "preserve")
-            instr.text = text
+    word.set_page(section, PAGE_WIDTH, PAGE_HEIGHT, MARGIN, header_distance=567)
+    word.set_header(section, running_head, bold_line=DRAFT_MARK if draft else None)
+    word.set_page_numbers(section)
 
 
 def _core_properties(document, content: dict, draft: bool) -> None:
-    props = document.core_properties
-    label = content["period"]["label"]
-    props.title = _xml_text(TITLE.format(label=label))
-    props.subject = "Improvement Plan"
-    props.author = "Waymark"
-    props.last_modified_by = "Waymark"
-    props.category = "Programme highlight report"
-    props.keywords = "Improvement Plan; highlight report"
-    props.language = "en-GB"
     revision = content.get("revision")
-    props.revision = revision if isinstance(revision, int) and revision > 0 else 1
-    props.content_status = "Draft" if draft else "Signed off"
-    props.comments = "Draft: not signed off" if draft else f"Revision {revision}"
     stamp = _datetime(content.get("signed_off_at"))
     if stamp is not None:
         stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
     else:
         end = _date(content["period"].get("end_date"))
         stamp = dt.datetime(end.year, end.month, end.day) if end else FALLBACK_STAMP
-    props.created = props.modified = stamp
-
-
-def _set_language(styles_element, language: str) -> None:
-    """The documents's default proofing language (the template says en-US)."""
-    for lang in styles_element.iter(qn("w:lang")):
-        lang.set(W_VAL, language)
-        lang.set(qn("w:eastAsia"), language)
-        break
-
-
-def _deterministic_zip(document) -> bytes:
-    # The template's thumbnail is a picture of an empty page: leave it out.
-    package = document.part.package
-    for rid, rel in list(package.rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
-            package.rels.pop(rid)
-            getattr(package.rels, "_target_parts_by_rId", {}).pop(rid, None)
-    raw = io.BytesIO()
-    document.save(raw)
-    # python-docx stamps each zip entry with the current time; rewrite them with a fixed one.
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    word.set_core_properties(
+        document,
+        title=TITLE.format(label=content["period"]["label"]),
+        subject="Improvement Plan",
+        author="Waymark",
+        category="Programme highlight report",
+        keywords="Improvement Plan; highlight report",
+        language="en-GB",
+        revision=revision if isinstance(revision, int) and revision > 0 else 1,
+        status="Draft" if draft else "Signed off",
+        comments="Draft: not signed off" if draft else f"Revision {revision}",
+        stamp=stamp,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Values
-
-
-def _xml_text(text: str | None) -> str:
-    return _NOT_XML.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _as_rag(name: str | None) -> RAG | None:
