@@ -1,19 +1,23 @@
 """Word documents as WordprocessingML written straight into python-docx's parts; nothing here knows about reports.
 
-python-docx is slow where it looks things up per call (styles by name, a table's cells by index), so paragraphs and
-runs are built as elements. The same calls always give the same bytes: see deterministic_zip.
+python-docx is slow where it looks things up per call (styles by name, a table's cells by index), so paragraphs,
+runs and tables are built as elements, with style ids looked up once. The same calls always give the same bytes:
+see deterministic_zip.
 """
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
+from typing import Iterable
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import RGBColor, Twips
 from lxml.etree import SubElement
 
+HEADER_FILL = "F3F2F1"  # header cells' shading
 LINK_COLOUR = "1D4F91"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
@@ -107,6 +111,151 @@ def add_field(p, instruction: str) -> None:
             instr = SubElement(r, qn("w:instrText"))
             instr.set(XML_SPACE, "preserve")
             instr.text = text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The body
+
+
+class Cell:
+    """A table cell's content other than a plain string: its shading (hex RRGGBB, or None) and its paragraphs."""
+
+    __slots__ = ()
+    fill: str | None = None
+
+    def write(self, body: Body, tc) -> None:
+        raise NotImplementedError
+
+
+class Text(Cell):
+    """A cell of one run of text."""
+
+    __slots__ = ("text", "bold", "fill")
+
+    def __init__(self, text: str, bold: bool = False, fill: str | None = None):
+        self.text, self.bold, self.fill = text, bold, fill
+
+    def write(self, body: Body, tc) -> None:
+        add_run(add_paragraph(tc), self.text, bold=self.bold)
+
+
+def row_header(text: str) -> Text:
+    """A row's label cell, bold and shaded as the header row is."""
+    return Text(text, bold=True, fill=HEADER_FILL)
+
+
+class Body:
+    """Writes paragraphs and tables into a document's body, in order."""
+
+    def __init__(self, document):
+        self.element = document.element.body
+        self._sect_pr = self.element[-1]  # the body's closing w:sectPr: close() puts it back after the content
+        self._styles = document.styles
+        self._style_ids: dict[str, str] = {}
+        self._bookmarks = itertools.count(1)
+
+    def style_id(self, name: str) -> str:
+        if name not in self._style_ids:
+            self._style_ids[name] = self._styles[name].style_id
+        return self._style_ids[name]
+
+    def paragraph(self, text: str, style: str | None = None, bold=False, italic=False, size=None, keep_next=False):
+        p = add_paragraph(self.element, self.style_id(style) if style else None, keep_next=keep_next)
+        add_run(p, text, bold=bold, italic=italic, size=size)
+        return p
+
+    def heading(self, level: int, text: str, anchor: str | None = None, page_break: bool = False) -> None:
+        """A "Heading N" paragraph; with `anchor`, bookmarked so that link() can point at it."""
+        p = add_paragraph(self.element, self.style_id(f"Heading {level}"), page_break=page_break)
+        if anchor:
+            bookmark = str(next(self._bookmarks))
+            start = SubElement(p, qn("w:bookmarkStart"))
+            start.set(W_ID, bookmark)
+            start.set(W_NAME, anchor)
+            add_run(p, text)
+            SubElement(p, qn("w:bookmarkEnd")).set(W_ID, bookmark)
+        else:
+            add_run(p, text)
+
+    def link(self, text: str, anchor: str, indent=None, spacing_after=None) -> None:
+        """A paragraph that links to a bookmark in the document."""
+        p = add_paragraph(self.element, indent=indent, spacing_after=spacing_after)
+        link = SubElement(p, qn("w:hyperlink"))
+        link.set(qn("w:anchor"), anchor)
+        link.set(qn("w:history"), "1")
+        add_run(link, text, link=True)
+
+    def table(self, caption: str, widths: list[int], header: list[str] | None, rows: Iterable[list]) -> None:
+        """A fixed-width table (twips) with a caption for screen readers. The header row repeats on each page;
+        without one, the first column is the rows' headers. Rows do not split across pages. A cell is a string or
+        a Cell."""
+        if self.element[-1].tag == W_TBL:
+            add_paragraph(self.element, spacing_after=0)  # Word joins tables that touch; keep each one its own
+        tbl = SubElement(self.element, W_TBL)
+        tbl_pr = SubElement(tbl, W_TBLPR)
+        SubElement(tbl_pr, qn("w:tblStyle")).set(W_VAL, self.style_id("Table Grid"))
+        tbl_w = SubElement(tbl_pr, qn("w:tblW"))
+        tbl_w.set(W_W, str(sum(widths)))
+        tbl_w.set(W_TYPE, "dxa")
+        SubElement(tbl_pr, qn("w:tblLayout")).set(W_TYPE, "fixed")
+        look = SubElement(tbl_pr, qn("w:tblLook"))
+        look.set(W_VAL, "04A0" if header else "0480")
+        look.set(qn("w:firstRow"), "1" if header else "0")
+        look.set(qn("w:lastRow"), "0")
+        look.set(qn("w:firstColumn"), "0" if header else "1")
+        look.set(qn("w:lastColumn"), "0")
+        look.set(qn("w:noHBand"), "1")
+        look.set(qn("w:noVBand"), "1")
+        SubElement(tbl_pr, qn("w:tblCaption")).set(W_VAL, xml_text(caption))
+        grid = SubElement(tbl, W_TBLGRID)
+        for width in widths:
+            SubElement(grid, W_GRIDCOL).set(W_W, str(width))
+        if header:
+            tr = _tr(tbl, header=True)
+            for width, text in zip(widths, header):
+                self._cell(tr, width, Text(text, bold=True, fill=HEADER_FILL))
+        for row in rows:
+            tr = _tr(tbl, header=False)
+            for width, value in zip(widths, row):
+                self._cell(tr, width, value)
+
+    def close(self) -> None:
+        """Ends the body as Word expects: with a paragraph, not a table, then the section properties."""
+        if self.element[-1].tag == W_TBL:
+            add_paragraph(self.element)
+        self.element.append(self._sect_pr)
+
+    def _cell(self, tr, width: int, value: str | Cell) -> None:
+        if isinstance(value, str):
+            add_run(add_paragraph(_tc(tr, width, None)), value)
+            return
+        tc = _tc(tr, width, value.fill)
+        value.write(self, tc)
+        if tc.find(W_P) is None:
+            add_paragraph(tc)  # every cell needs a paragraph
+
+
+def _tr(tbl, header: bool):
+    tr = SubElement(tbl, W_TR)
+    tr_pr = SubElement(tr, W_TRPR)
+    SubElement(tr_pr, qn("w:cantSplit"))
+    if header:
+        SubElement(tr_pr, qn("w:tblHeader"))
+    return tr
+
+
+def _tc(tr, width: int, fill: str | None):
+    tc = SubElement(tr, W_TC)
+    tc_pr = SubElement(tc, W_TCPR)
+    tc_w = SubElement(tc_pr, W_TCW)
+    tc_w.set(W_W, str(width))
+    tc_w.set(W_TYPE, "dxa")
+    if fill:
+        shd = SubElement(tc_pr, W_SHD)
+        shd.set(W_VAL, "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), fill)
+    return tc
 
 
 # ---------------------------------------------------------------------------------------------------------------
