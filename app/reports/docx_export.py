@@ -418,7 +418,7 @@ def _key_values(doc: word.Body, caption: str, rows: list[tuple[str, object]]) ->
 
 def _rag(name: str | None, none_text: str) -> word.Text:
     """A rating as text, bold on its colour; `none_text` where there is none."""
-    rag = _as_rag(name)
+    rag = RAG.named(name)
     return word.Text(_rag_label(name) or none_text, bold=rag is not None, fill=RAG_FILLS.get(rag))
 
 
@@ -530,12 +530,8 @@ def _core_properties(document, content: dict, draft: bool) -> None:
 # Values
 
 
-def _as_rag(name: str | None) -> RAG | None:
-    return RAG.__members__.get(name) if name else None
-
-
 def _rag_label(name: str | None) -> str:
-    rag = _as_rag(name)
+    rag = RAG.named(name)
     return rag.label if rag else (name or "")
 
 
