@@ -84,8 +84,7 @@ def _report(doc: word.Body, content: dict, draft: bool) -> None:
     if draft:
         doc.paragraph(DRAFT_MARK, bold=True)
     _contents(
-        doc,
-        [
+        doc, [
             (0, "Lead Executive Director Overview", anchors["overview"]),
             (0, "Individual Workstream Status", anchors["status"]),
             (0, "Changes since the last pack", anchors["changes"]),
@@ -152,8 +151,7 @@ def _changes(doc: word.Body, changes: dict) -> None:
     doc.paragraph(f"Compared with the last pack, for {changes['previous_period']}.")
     doc.heading(2, "Ratings that moved")
     _table_or_none(
-        doc,
-        "Ratings that moved",
+        doc, "Ratings that moved",
         [2600, 1500, 1500, TEXT_WIDTH - 5600],
         ["Workstream", "From", "To", "Reason"],
         [
@@ -168,8 +166,7 @@ def _changes(doc: word.Body, changes: dict) -> None:
     )
     doc.heading(2, "Milestones completed")
     _table_or_none(
-        doc,
-        "Milestones completed",
+        doc, "Milestones completed",
         [2600, 1300, TEXT_WIDTH - 3900],
         ["Workstream", "Ref", "Milestone"],
         [[m["workstream"], m.get("reference") or "", _Prose(m.get("description"), "")]
@@ -177,8 +174,7 @@ def _changes(doc: word.Body, changes: dict) -> None:
     )
     doc.heading(2, "Milestones slipped")
     _table_or_none(
-        doc,
-        "Milestones slipped",
+        doc, "Milestones slipped",
         [2000, 1200, 2600, 1100, TEXT_WIDTH - 6900],
         ["Workstream", "Ref", "Milestone", "Periods late", "Note"],
         [
@@ -194,8 +190,7 @@ def _changes(doc: word.Body, changes: dict) -> None:
     )
     doc.heading(2, "Risks opened")
     _table_or_none(
-        doc,
-        "Risks opened",
+        doc, "Risks opened",
         [2600, 1300, TEXT_WIDTH - 3900],
         ["Workstream", "Ref", "Risk"],
         [[r["workstream"], r.get("reference") or "", _Prose(r.get("description"), "")]
@@ -203,8 +198,7 @@ def _changes(doc: word.Body, changes: dict) -> None:
     )
     doc.heading(2, "Risks closed")
     _table_or_none(
-        doc,
-        "Risks closed",
+        doc, "Risks closed",
         [2000, 1200, 3000, TEXT_WIDTH - 6200],
         ["Workstream", "Ref", "Risk", "Closure note"],
         [
@@ -248,8 +242,7 @@ def _workstream(doc: word.Body, section: dict, period_label: str, anchor: str, p
     if slippage > 0:
         forecast += f" ({slippage} day{'s' if slippage != 1 else ''} later than agreed)"
     _key_values(
-        doc,
-        f"{title}: project details",
+        doc, f"{title}: project details",
         [
             ("Workstream Sponsor", ", ".join(details.get("sponsors") or []) or "Not recorded"),
             ("Project Manager/s", ", ".join(details.get("project_managers") or []) or "Not recorded"),
@@ -262,8 +255,7 @@ def _workstream(doc: word.Body, section: dict, period_label: str, anchor: str, p
 
     doc.heading(3, "Project Status")
     _key_values(
-        doc,
-        f"{title}: project status",
+        doc, f"{title}: project status",
         [
             ("This Period", _rag(section.get("rag_this_period"), "Not agreed")),
             ("Previous Period", _rag(section.get("rag_last_period"), "No rating")),
@@ -309,8 +301,7 @@ def _workstream(doc: word.Body, section: dict, period_label: str, anchor: str, p
 
     doc.heading(3, "Key Milestones/Activities this Period")
     _table_or_none(
-        doc,
-        f"{title}: key milestones and activities this period",
+        doc, f"{title}: key milestones and activities this period",
         [1300, 4600, TEXT_WIDTH - 5900],
         ["Ref", "Milestone", "Status"],
         [[m.get("reference") or "", _Prose(m.get("description"), ""), _MilestoneStatusCell(m)]
@@ -320,8 +311,7 @@ def _workstream(doc: word.Body, section: dict, period_label: str, anchor: str, p
 
     doc.heading(3, "Key Milestones/Activities Planned for Next Period")
     _table_or_none(
-        doc,
-        f"{title}: key milestones and activities planned for next period",
+        doc, f"{title}: key milestones and activities planned for next period",
         [1300, TEXT_WIDTH - 1300],
         ["Ref", "Milestone"],
         [
@@ -333,8 +323,7 @@ def _workstream(doc: word.Body, section: dict, period_label: str, anchor: str, p
 
     doc.heading(3, "Project Risks")
     _table_or_none(
-        doc,
-        f"{title}: project risks",
+        doc, f"{title}: project risks",
         [1300, 3900, TEXT_WIDTH - 5200],
         ["Ref", "Risk Description", "Mitigation"],
         [
@@ -346,8 +335,7 @@ def _workstream(doc: word.Body, section: dict, period_label: str, anchor: str, p
 
     doc.heading(3, "Report Completed")
     _key_values(
-        doc,
-        f"{title}: report completed",
+        doc, f"{title}: report completed",
         [
             ("Report Completed By", section.get("completed_by") or "Not yet submitted"),
             ("Completion Date", _long_date(section.get("completion_date")) or "Not yet submitted"),
@@ -367,8 +355,7 @@ def _sign_off(doc: word.Body, content: dict, draft: bool) -> None:
     signed_at = _datetime(content.get("signed_off_at"))
     signed_by = content.get("signed_off_by") or "Not recorded"
     _key_values(
-        doc,
-        "Sign-off",
+        doc, "Sign-off",
         [
             ("Signed off by", f"{signed_by}, for the Corporate Management Team"),
             ("Signed off at", date_time(signed_at) if signed_at else "Not recorded"),
