@@ -149,68 +149,29 @@ def _changes(doc: word.Body, changes: dict) -> None:
         doc.paragraph("This is the first reporting period, so there is no earlier pack to compare with.")
         return
     doc.paragraph(f"Compared with the last pack, for {changes['previous_period']}.")
-    doc.heading(2, "Ratings that moved")
-    _table_or_none(
-        doc, "Ratings that moved",
-        [2600, 1500, 1500, TEXT_WIDTH - 5600],
-        ["Workstream", "From", "To", "Reason"],
-        [
-            [
-                m["workstream"],
-                _rag(m.get("from"), ""),
-                _rag(m.get("to"), ""),
-                _Prose(m.get("reason"), "No reason given."),
-            ]
-            for m in changes.get("ratings_moved") or []
-        ],
-    )
-    doc.heading(2, "Milestones completed")
-    _table_or_none(
-        doc, "Milestones completed",
-        [2600, 1300, TEXT_WIDTH - 3900],
-        ["Workstream", "Ref", "Milestone"],
-        [[m["workstream"], m.get("reference") or "", _Prose(m.get("description"), "")]
-         for m in changes.get("milestones_completed") or []],
-    )
-    doc.heading(2, "Milestones slipped")
-    _table_or_none(
-        doc, "Milestones slipped",
-        [2000, 1200, 2600, 1100, TEXT_WIDTH - 6900],
-        ["Workstream", "Ref", "Milestone", "Periods late", "Note"],
-        [
-            [
-                m["workstream"],
-                m.get("reference") or "",
-                _Prose(m.get("description"), ""),
-                str(m.get("periods_late") or ""),
-                _Prose(m.get("note"), ""),
-            ]
-            for m in changes.get("milestones_slipped") or []
-        ],
-    )
-    doc.heading(2, "Risks opened")
-    _table_or_none(
-        doc, "Risks opened",
-        [2600, 1300, TEXT_WIDTH - 3900],
-        ["Workstream", "Ref", "Risk"],
-        [[r["workstream"], r.get("reference") or "", _Prose(r.get("description"), "")]
-         for r in changes.get("risks_opened") or []],
-    )
-    doc.heading(2, "Risks closed")
-    _table_or_none(
-        doc, "Risks closed",
-        [2000, 1200, 3000, TEXT_WIDTH - 6200],
-        ["Workstream", "Ref", "Risk", "Closure note"],
-        [
-            [
-                r["workstream"],
-                r.get("reference") or "",
-                _Prose(r.get("description"), ""),
-                _Prose(r.get("closure_note"), ""),
-            ]
-            for r in changes.get("risks_closed") or []
-        ],
-    )
+    # Each table: its heading (and caption), the list in `changes` it shows, column widths, header, a row's cells.
+    for title, key, widths, header, cells in (
+        ("Ratings that moved", "ratings_moved", [2600, 1500, 1500, TEXT_WIDTH - 5600],
+         ["Workstream", "From", "To", "Reason"],
+         lambda m: [m["workstream"], _rag(m.get("from"), ""), _rag(m.get("to"), ""),
+                    _Prose(m.get("reason"), "No reason given.")]),
+        ("Milestones completed", "milestones_completed", [2600, 1300, TEXT_WIDTH - 3900],
+         ["Workstream", "Ref", "Milestone"],
+         lambda m: [m["workstream"], m.get("reference") or "", _Prose(m.get("description"), "")]),
+        ("Milestones slipped", "milestones_slipped", [2000, 1200, 2600, 1100, TEXT_WIDTH - 6900],
+         ["Workstream", "Ref", "Milestone", "Periods late", "Note"],
+         lambda m: [m["workstream"], m.get("reference") or "", _Prose(m.get("description"), ""),
+                    str(m.get("periods_late") or ""), _Prose(m.get("note"), "")]),
+        ("Risks opened", "risks_opened", [2600, 1300, TEXT_WIDTH - 3900],
+         ["Workstream", "Ref", "Risk"],
+         lambda r: [r["workstream"], r.get("reference") or "", _Prose(r.get("description"), "")]),
+        ("Risks closed", "risks_closed", [2000, 1200, 3000, TEXT_WIDTH - 6200],
+         ["Workstream", "Ref", "Risk", "Closure note"],
+         lambda r: [r["workstream"], r.get("reference") or "", _Prose(r.get("description"), ""),
+                    _Prose(r.get("closure_note"), "")]),
+    ):
+        doc.heading(2, title)
+        _table_or_none(doc, title, widths, header, [cells(item) for item in changes.get(key) or []])
 
 
 def _workstream(doc: word.Body, section: dict, period_label: str, anchor: str, page_break: bool) -> None:
