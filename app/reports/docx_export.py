@@ -5,28 +5,22 @@ styles, "List Bullet" paragraphs and real tables (header rows repeat on each pag
 pages). RAG ratings are always written as text; the cell shading in the rating's colour is a light tint, so black
 text stays readable.
 
-python-docx is slow where it looks things up per call (styles by name, a table's cells by index), so the body is
-written as WordprocessingML elements directly, with style ids resolved once. The same content always gives the
-same bytes: core properties come from the content and the zip entries carry a fixed timestamp.
+This module is the pack's layout: its sections, their order, headings and tables. How they are written as
+WordprocessingML is app.reports.word_document's. The same content always gives the same bytes: core properties
+come from the content, never the clock.
 """
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import re
-import zipfile
-from typing import Iterable
 
 import docx
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
-from docx.shared import RGBColor, Twips
-from lxml.etree import SubElement
 
 from app.formatting import date_time, long_date
 from app.models.updates import MilestoneStatus, UpdateState
 from app.rag import RAG
+from app.reports import word_document as word
 from app.reports.content import fingerprint
 
 DRAFT_MARK = "DRAFT – not signed off"
@@ -41,9 +35,7 @@ RAG_FILLS = {
     RAG.AMBER_RED: "F9C5B0",
     RAG.RED: "F4CDC6",
 }
-HEADER_FILL = "F3F2F1"
-HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)
-LINK_COLOUR = "1D4F91"
+HEADING_COLOUR = "1F3864"
 
 # A4 portrait with 2 cm margins: 9638 twips (17 cm) of text width.
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 11906, 16838, 1134
@@ -51,21 +43,9 @@ TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 # Without a sign-off time the document is dated the period's last day (or, failing that, this): never "now".
 FALLBACK_STAMP = dt.datetime(2000, 1, 1)
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 _BULLET = re.compile(r"^\s*[-•]\s+")  # the same rule as app.formatting.prose
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
-# Characters XML 1.0 cannot hold (pasted text sometimes carries them); tab and newline are handled as Word's own.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_T = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:rPr"), qn("w:t")
-W_TAB, W_BR, W_B, W_I, W_SZ, W_RFONTS = qn("w:tab"), qn("w:br"), qn("w:b"), qn("w:i"), qn("w:sz"), qn("w:rFonts")
-W_VAL, W_W, W_TYPE, W_ID, W_NAME = qn("w:val"), qn("w:w"), qn("w:type"), qn("w:id"), qn("w:name")
-W_TBL, W_TBLPR, W_TBLGRID, W_GRIDCOL, W_TR, W_TRPR = (
-    qn("w:tbl"), qn("w:tblPr"), qn("w:tblGrid"), qn("w:gridCol"), qn("w:tr"), qn("w:trPr"),
-)
-W_TC, W_TCPR, W_TCW, W_SHD = qn("w:tc"), qn("w:tcPr"), qn("w:tcW"), qn("w:shd")
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def build_docx(content: dict, draft: bool) -> bytes:
@@ -73,549 +53,344 @@ def build_docx(content: dict, draft: bool) -> bytes:
 
     `draft` marks every page's header "DRAFT – not signed off" (and shows the sign-off as not done)."""
     document = docx.Document()
-    writer = _Writer(document)
+    # Darker than the template's blues, for contrast.
+    word.set_style_colour(document, ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Subtitle"), HEADING_COLOUR)
+    word.set_language(document, "en-GB")
     running_head = RUNNING_HEAD.format(label=content["period"]["label"])
     if isinstance(content.get("revision"), int) and content["revision"] > 1:
         running_head += f", revision {content['revision']}"  # as the PDF pack's running head
     _page_setup(document, running_head, draft)
     _core_properties(document, content, draft)
-    writer.report(content, draft)
-    return _deterministic_zip(document)
+    doc = word.Body(document)
+    _report(doc, content, draft)
+    doc.close()
+    return word.deterministic_zip(document)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # The report
 
 
-class _Writer:
-    """Writes the report's paragraphs and tables straight into the document body."""
+def _report(doc: word.Body, content: dict, draft: bool) -> None:
+    """The pack's sections, in the seed report's order."""
+    label = content["period"]["label"]
+    sections = content.get("workstreams") or []
+    anchors = {name: f"_Wm{n}" for n, name in enumerate(
+        ["overview", "status", "changes", "workstreams", "methodology", "sign-off"], start=1)}
+    workstream_anchors = [f"_WmWs{n}" for n in range(1, len(sections) + 1)]
 
-    def __init__(self, document):
-        self.body = document.element.body
-        self._sect_pr = self.body[-1]  # the body's closing w:sectPr; content goes before it
-        styles = document.styles
-        self.style = {
-            name: styles[name].style_id
-            for name in (
-                "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "List Bullet", "Table Grid",
-            )
-        }
-        for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Subtitle"):
-            styles[name].font.color.rgb = HEADING_COLOUR  # darker than the template's blues, for contrast
-        _set_language(styles.element, "en-GB")
-        self._bookmark = itertools.count(1)
+    doc.paragraph(TITLE.format(label=label), "Title")
+    doc.paragraph("Improvement Plan", "Subtitle")
+    if draft:
+        doc.paragraph(DRAFT_MARK, bold=True)
+    _contents(
+        doc, [
+            (0, "Lead Executive Director Overview", anchors["overview"]),
+            (0, "Individual Workstream Status", anchors["status"]),
+            (0, "Changes since the last pack", anchors["changes"]),
+            (0, "Workstream Highlight Reports", anchors["workstreams"]),
+            *((1, s["workstream"]["title"], a) for s, a in zip(sections, workstream_anchors)),
+            (0, "Appendix: RAG methodology", anchors["methodology"]),
+            (0, "Sign-off", anchors["sign-off"]),
+        ]
+    )
 
-    # -- the sections, in the seed report's order ----------------------------------------------------------------
+    doc.heading(1, "Lead Executive Director Overview", anchor=anchors["overview"], page_break=True)
+    _prose(doc, content.get("overview"), empty="Not written yet.")
+    if content.get("overview") and content.get("overview_by"):
+        doc.paragraph(f"Overview by {content['overview_by']}", italic=True)
 
-    def report(self, content: dict, draft: bool) -> None:
-        label = content["period"]["label"]
-        sections = content.get("workstreams") or []
-        anchors = {name: f"_Wm{n}" for n, name in enumerate(
-            ["overview", "status", "changes", "workstreams", "methodology", "sign-off"], start=1)}
-        workstream_anchors = [f"_WmWs{n}" for n in range(1, len(sections) + 1)]
-
-        self.paragraph(self.style["Title"], TITLE.format(label=label))
-        self.paragraph(self.style["Subtitle"], "Improvement Plan")
-        if draft:
-            self.paragraph(None, DRAFT_MARK, bold=True)
-        self.contents(
+    doc.heading(1, "Individual Workstream Status", anchor=anchors["status"])
+    doc.table(
+        "Individual workstream status",
+        [5638, 2000, 2000],
+        ["Workstream", "This Period", "Last Period"],
+        [
             [
-                (0, "Lead Executive Director Overview", anchors["overview"]),
-                (0, "Individual Workstream Status", anchors["status"]),
-                (0, "Changes since the last pack", anchors["changes"]),
-                (0, "Workstream Highlight Reports", anchors["workstreams"]),
-                *((1, s["workstream"]["title"], a) for s, a in zip(sections, workstream_anchors)),
-                (0, "Appendix: RAG methodology", anchors["methodology"]),
-                (0, "Sign-off", anchors["sign-off"]),
+                row["workstream"],
+                _rag(row.get("rag_this_period"), "Not agreed"),
+                _rag(row.get("rag_last_period"), "No rating"),
             ]
+            for row in content.get("status_table") or []
+        ],
+    )
+
+    doc.heading(1, "Changes since the last pack", anchor=anchors["changes"])
+    _changes(doc, content.get("changes") or {})
+
+    doc.heading(1, "Workstream Highlight Reports", anchor=anchors["workstreams"], page_break=True)
+    without_update = [row["workstream"] for row in content.get("status_table") or [] if not row.get("update_id")]
+    if without_update:
+        doc.paragraph("No update has been submitted for: " + ", ".join(without_update) + ".")
+    for number, (section, anchor) in enumerate(zip(sections, workstream_anchors)):
+        _workstream(doc, section, label, anchor, page_break=number > 0)
+
+    doc.heading(1, "Appendix: RAG methodology", anchor=anchors["methodology"], page_break=True)
+    _prose(doc, content.get("rag_methodology_intro"), empty="")
+    doc.table(
+        "RAG ratings and what they mean",
+        [2000, TEXT_WIDTH - 2000],
+        ["Rating", "Definition"],
+        [[_rag(level["rating"], ""), level["definition"]] for level in content.get("rag_methodology") or []],
+    )
+
+    doc.heading(1, "Sign-off", anchor=anchors["sign-off"])
+    _sign_off(doc, content, draft)
+
+
+def _contents(doc: word.Body, entries: list[tuple[int, str, str]]) -> None:
+    doc.paragraph("Contents", bold=True, size=28, keep_next=True)
+    for level, text, anchor in entries:
+        doc.link(text, anchor, indent=567 * level, spacing_after=60)
+
+
+def _changes(doc: word.Body, changes: dict) -> None:
+    if not changes.get("previous_period"):
+        doc.paragraph("This is the first reporting period, so there is no earlier pack to compare with.")
+        return
+    doc.paragraph(f"Compared with the last pack, for {changes['previous_period']}.")
+    # Each table: its heading (and caption), the list in `changes` it shows, column widths, header, a row's cells.
+    for title, key, widths, header, cells in (
+        ("Ratings that moved", "ratings_moved", [2600, 1500, 1500, TEXT_WIDTH - 5600],
+         ["Workstream", "From", "To", "Reason"],
+         lambda m: [m["workstream"], _rag(m.get("from"), ""), _rag(m.get("to"), ""),
+                    _Prose(m.get("reason"), "No reason given.")]),
+        ("Milestones completed", "milestones_completed", [2600, 1300, TEXT_WIDTH - 3900],
+         ["Workstream", "Ref", "Milestone"],
+         lambda m: [m["workstream"], m.get("reference") or "", _Prose(m.get("description"), "")]),
+        ("Milestones slipped", "milestones_slipped", [2000, 1200, 2600, 1100, TEXT_WIDTH - 6900],
+         ["Workstream", "Ref", "Milestone", "Periods late", "Note"],
+         lambda m: [m["workstream"], m.get("reference") or "", _Prose(m.get("description"), ""),
+                    str(m.get("periods_late") or ""), _Prose(m.get("note"), "")]),
+        ("Risks opened", "risks_opened", [2600, 1300, TEXT_WIDTH - 3900],
+         ["Workstream", "Ref", "Risk"],
+         lambda r: [r["workstream"], r.get("reference") or "", _Prose(r.get("description"), "")]),
+        ("Risks closed", "risks_closed", [2000, 1200, 3000, TEXT_WIDTH - 6200],
+         ["Workstream", "Ref", "Risk", "Closure note"],
+         lambda r: [r["workstream"], r.get("reference") or "", _Prose(r.get("description"), ""),
+                    _Prose(r.get("closure_note"), "")]),
+    ):
+        doc.heading(2, title)
+        _table_or_none(doc, title, widths, header, [cells(item) for item in changes.get(key) or []])
+
+
+def _workstream(doc: word.Body, section: dict, period_label: str, anchor: str, page_break: bool) -> None:
+    details = section["workstream"]
+    title = details["title"]
+    doc.heading(2, title, anchor=anchor, page_break=page_break)
+    state = section.get("state")
+    if state and state != "APPROVED":
+        state_label = UpdateState[state].label if state in UpdateState.__members__ else state
+        doc.paragraph(f"This update is not yet approved by the workstream sponsor (status: {state_label}).",
+                      italic=True)
+
+    doc.heading(3, "Project Description")
+    _prose(doc, details.get("description"), empty="No description recorded.")
+
+    doc.heading(3, "Project Outcomes")
+    outcomes = details.get("outcomes") or []
+    if not outcomes:
+        doc.paragraph("No outcomes recorded.")
+    for heading, group in itertools.groupby(outcomes, key=lambda o: o.get("heading")):
+        if heading:
+            doc.heading(4, heading)
+        for outcome in group:
+            doc.paragraph(outcome.get("text") or "", "List Bullet")
+
+    doc.heading(3, "Project Details")
+    forecast = _long_date(details.get("forecast_completion_date")) or "Not set"
+    slippage = section.get("forecast_slippage_days") or 0
+    if slippage > 0:
+        forecast += f" ({slippage} day{'s' if slippage != 1 else ''} later than agreed)"
+    _key_values(
+        doc, f"{title}: project details",
+        [
+            ("Workstream Sponsor", ", ".join(details.get("sponsors") or []) or "Not recorded"),
+            ("Project Manager/s", ", ".join(details.get("project_managers") or []) or "Not recorded"),
+            ("PMO Support", ", ".join(details.get("pmo_support") or []) or "Not recorded"),
+            ("Agreed Completion Date", _long_date(details.get("agreed_completion_date")) or "Not set"),
+            ("Forecast Completion Date", forecast),
+            ("Reporting Period", period_label),
+        ],
+    )
+
+    doc.heading(3, "Project Status")
+    _key_values(
+        doc, f"{title}: project status",
+        [
+            ("This Period", _rag(section.get("rag_this_period"), "Not agreed")),
+            ("Previous Period", _rag(section.get("rag_last_period"), "No rating")),
+        ],
+    )
+    if not section.get("agreed_rag") and section.get("proposed_rag"):
+        proposed_label = _rag_label(section["proposed_rag"])
+        doc.paragraph(
+            f"Proposed by the project team as {proposed_label}; not yet agreed by the workstream sponsor.",
+            italic=True,
         )
 
-        self.heading(1, "Lead Executive Director Overview", anchor=anchors["overview"], page_break=True)
-        self.prose(self.body, content.get("overview"), empty="Not written yet.")
-        if content.get("overview") and content.get("overview_by"):
-            self.paragraph(None, f"Overview by {content['overview_by']}", italic=True)
-
-        self.heading(1, "Individual Workstream Status", anchor=anchors["status"])
-        self.table(
-            "Individual workstream status",
-            [5638, 2000, 2000],
-            ["Workstream", "This Period", "Last Period"],
-            [
-                [
-                    row["workstream"],
-                    _Rag(row.get("rag_this_period"), "Not agreed"),
-                    _Rag(row.get("rag_last_period"), "No rating"),
-                ]
-                for row in content.get("status_table") or []
-            ],
+    trend = section.get("rag_trend") or []
+    if trend:
+        doc.heading(3, "RAG Trend")
+        doc.table(
+            f"{title}: agreed RAG rating over recent periods",
+            [3400, 2600],
+            ["Period", "Agreed Rating"],
+            [[point.get("period") or "", _rag(point.get("rag"), "Not agreed")] for point in trend],
         )
 
-        self.heading(1, "Changes since the last pack", anchor=anchors["changes"])
-        self.changes(content.get("changes") or {})
+    doc.heading(3, "Key Activities")
+    _prose(doc, section.get("key_activities"))
+    doc.heading(3, "Engagement")
+    _prose(doc, section.get("engagement"))
+    doc.heading(3, "Concerns/Issues")
+    _prose(doc, section.get("concerns"))
+    doc.heading(3, "RAG Rating Rationale")
+    _prose(doc, section.get("rag_rationale"))
+    if (section.get("rag_change_reason") or "").strip():
+        doc.heading(4, "Reason for the Change of Rating")
+        _prose(doc, section["rag_change_reason"])
 
-        self.heading(1, "Workstream Highlight Reports", anchor=anchors["workstreams"], page_break=True)
-        without_update = [row["workstream"] for row in content.get("status_table") or [] if not row.get("update_id")]
-        if without_update:
-            self.paragraph(None, "No update has been submitted for: " + ", ".join(without_update) + ".")
-        for number, (section, anchor) in enumerate(zip(sections, workstream_anchors)):
-            self.workstream(section, label, anchor, page_break=number > 0)
+    doc.heading(3, "Workstream Sponsor Comments")
+    _prose(doc, section.get("sponsor_comments"))
+    proposed, agreed = section.get("proposed_rag"), section.get("agreed_rag")
+    if proposed and agreed and proposed != agreed:
+        doc.heading(4, "Why a Different Rating Was Agreed")
+        doc.paragraph(f"The project team proposed {_rag_label(proposed)}; "
+                      f"the workstream sponsor agreed {_rag_label(agreed)}.")
+        _prose(doc, section.get("agreed_rag_justification"), empty="No justification recorded.")
 
-        self.heading(1, "Appendix: RAG methodology", anchor=anchors["methodology"], page_break=True)
-        self.prose(self.body, content.get("rag_methodology_intro"), empty="")
-        self.table(
-            "RAG ratings and what they mean",
-            [2000, TEXT_WIDTH - 2000],
-            ["Rating", "Definition"],
-            [[_Rag(level["rating"], ""), level["definition"]] for level in content.get("rag_methodology") or []],
-        )
+    doc.heading(3, "Key Milestones/Activities this Period")
+    _table_or_none(
+        doc, f"{title}: key milestones and activities this period",
+        [1300, 4600, TEXT_WIDTH - 5900],
+        ["Ref", "Milestone", "Status"],
+        [[m.get("reference") or "", _Prose(m.get("description"), ""), _MilestoneStatusCell(m)]
+         for m in section.get("milestones_this_period") or []],
+        none_text="No milestones were planned for this period.",
+    )
 
-        self.heading(1, "Sign-off", anchor=anchors["sign-off"])
-        self.sign_off(content, draft)
-        self._p(self.body, None)  # the document ends with a paragraph, not a table
-        self.body.append(self._sect_pr)  # keep the section properties last
+    doc.heading(3, "Key Milestones/Activities Planned for Next Period")
+    _table_or_none(
+        doc, f"{title}: key milestones and activities planned for next period",
+        [1300, TEXT_WIDTH - 1300],
+        ["Ref", "Milestone"],
+        [
+            [m.get("reference") or "", _Prose(m.get("description"), "")]
+            for m in section.get("milestones_next_period") or []
+        ],
+        none_text="None planned yet.",
+    )
 
-    def contents(self, entries: list[tuple[int, str, str]]) -> None:
-        self.paragraph(None, "Contents", bold=True, size=28, keep_next=True)
-        for level, text, anchor in entries:
-            p = self._p(self.body, None, indent=567 * level, spacing_after=60)
-            link = SubElement(p, qn("w:hyperlink"))
-            link.set(qn("w:anchor"), anchor)
-            link.set(qn("w:history"), "1")
-            self._r(link, text, link=True)
+    doc.heading(3, "Project Risks")
+    _table_or_none(
+        doc, f"{title}: project risks",
+        [1300, 3900, TEXT_WIDTH - 5200],
+        ["Ref", "Risk Description", "Mitigation"],
+        [
+            [_RiskRefCell(r), _Prose(r.get("description"), ""), _MitigationCell(r)]
+            for r in section.get("risks") or []
+        ],
+        none_text="No risks recorded.",
+    )
 
-    def changes(self, changes: dict) -> None:
-        if not changes.get("previous_period"):
-            self.paragraph(None, "This is the first reporting period, so there is no earlier pack to compare with.")
-            return
-        self.paragraph(None, f"Compared with the last pack, for {changes['previous_period']}.")
-        self.heading(2, "Ratings that moved")
-        self.table_or_none(
-            "Ratings that moved",
-            [2600, 1500, 1500, TEXT_WIDTH - 5600],
-            ["Workstream", "From", "To", "Reason"],
-            [
-                [
-                    m["workstream"],
-                    _Rag(m.get("from"), ""),
-                    _Rag(m.get("to"), ""),
-                    _Prose(m.get("reason"), "No reason given."),
-                ]
-                for m in changes.get("ratings_moved") or []
-            ],
-        )
-        self.heading(2, "Milestones completed")
-        self.table_or_none(
-            "Milestones completed",
-            [2600, 1300, TEXT_WIDTH - 3900],
-            ["Workstream", "Ref", "Milestone"],
-            [[m["workstream"], m.get("reference") or "", _Prose(m.get("description"), "")]
-             for m in changes.get("milestones_completed") or []],
-        )
-        self.heading(2, "Milestones slipped")
-        self.table_or_none(
-            "Milestones slipped",
-            [2000, 1200, 2600, 1100, TEXT_WIDTH - 6900],
-            ["Workstream", "Ref", "Milestone", "Periods late", "Note"],
-            [
-                [
-                    m["workstream"],
-                    m.get("reference") or "",
-                    _Prose(m.get("description"), ""),
-                    str(m.get("periods_late") or ""),
-                    _Prose(m.get("note"), ""),
-                ]
-                for m in changes.get("milestones_slipped") or []
-            ],
-        )
-        self.heading(2, "Risks opened")
-        self.table_or_none(
-            "Risks opened",
-            [2600, 1300, TEXT_WIDTH - 3900],
-            ["Workstream", "Ref", "Risk"],
-            [[r["workstream"], r.get("reference") or "", _Prose(r.get("description"), "")]
-             for r in changes.get("risks_opened") or []],
-        )
-        self.heading(2, "Risks closed")
-        self.table_or_none(
-            "Risks closed",
-            [2000, 1200, 3000, TEXT_WIDTH - 6200],
-            ["Workstream", "Ref", "Risk", "Closure note"],
-            [
-                [
-                    r["workstream"],
-                    r.get("reference") or "",
-                    _Prose(r.get("description"), ""),
-                    _Prose(r.get("closure_note"), ""),
-                ]
-                for r in changes.get("risks_closed") or []
-            ],
-        )
+    doc.heading(3, "Report Completed")
+    _key_values(
+        doc, f"{title}: report completed",
+        [
+            ("Report Completed By", section.get("completed_by") or "Not yet submitted"),
+            ("Completion Date", _long_date(section.get("completion_date")) or "Not yet submitted"),
+        ],
+    )
 
-    def workstream(self, section: dict, period_label: str, anchor: str, page_break: bool) -> None:
-        details = section["workstream"]
-        title = details["title"]
-        self.heading(2, title, anchor=anchor, page_break=page_break)
-        state = section.get("state")
-        if state and state != "APPROVED":
-            state_label = UpdateState[state].label if state in UpdateState.__members__ else state
-            self.paragraph(None, f"This update is not yet approved by the workstream sponsor (status: {state_label}).",
-                           italic=True)
 
-        self.heading(3, "Project Description")
-        self.prose(self.body, details.get("description"), empty="No description recorded.")
+def _sign_off(doc: word.Body, content: dict, draft: bool) -> None:
+    revision = str(content.get("revision") or "")
+    if content.get("reopen_reason"):
+        revision += f": {content['reopen_reason']}"
+    signed = not draft and bool(content.get("signed_off_by") or content.get("signed_off_at"))
+    if not signed:
+        _key_values(doc, "Sign-off", [("Status", "Not signed off"), ("Revision", revision),
+                                      ("Content fingerprint (SHA-256)", "None until signed off")])
+        return
+    signed_at = _datetime(content.get("signed_off_at"))
+    signed_by = content.get("signed_off_by") or "Not recorded"
+    _key_values(
+        doc, "Sign-off",
+        [
+            ("Signed off by", f"{signed_by}, for the Corporate Management Team"),
+            ("Signed off at", date_time(signed_at) if signed_at else "Not recorded"),
+            ("CMT meeting date", _long_date(content.get("cmt_meeting_date")) or "Not recorded"),
+            ("Revision", revision),
+            ("Content fingerprint (SHA-256)", _Mono(fingerprint(content))),
+        ],
+    )
 
-        self.heading(3, "Project Outcomes")
-        outcomes = details.get("outcomes") or []
-        if not outcomes:
-            self.paragraph(None, "No outcomes recorded.")
-        for heading, group in itertools.groupby(outcomes, key=lambda o: o.get("heading")):
-            if heading:
-                self.heading(4, heading)
-            for outcome in group:
-                self.paragraph(self.style["List Bullet"], outcome.get("text") or "")
 
-        self.heading(3, "Project Details")
-        forecast = _long_date(details.get("forecast_completion_date")) or "Not set"
-        slippage = section.get("forecast_slippage_days") or 0
-        if slippage > 0:
-            forecast += f" ({slippage} day{'s' if slippage != 1 else ''} later than agreed)"
-        self.key_values(
-            f"{title}: project details",
-            [
-                ("Workstream Sponsor", ", ".join(details.get("sponsors") or []) or "Not recorded"),
-                ("Project Manager/s", ", ".join(details.get("project_managers") or []) or "Not recorded"),
-                ("PMO Support", ", ".join(details.get("pmo_support") or []) or "Not recorded"),
-                ("Agreed Completion Date", _long_date(details.get("agreed_completion_date")) or "Not set"),
-                ("Forecast Completion Date", forecast),
-                ("Reporting Period", period_label),
-            ],
-        )
-
-        self.heading(3, "Project Status")
-        self.key_values(
-            f"{title}: project status",
-            [
-                ("This Period", _Rag(section.get("rag_this_period"), "Not agreed")),
-                ("Previous Period", _Rag(section.get("rag_last_period"), "No rating")),
-            ],
-        )
-        if not section.get("agreed_rag") and section.get("proposed_rag"):
-            proposed_label = _rag_label(section["proposed_rag"])
-            self.paragraph(
-                None, f"Proposed by the project team as {proposed_label}; not yet agreed by the workstream sponsor.",
-                italic=True,
-            )
-
-        trend = section.get("rag_trend") or []
-        if trend:
-            self.heading(3, "RAG Trend")
-            self.table(
-                f"{title}: agreed RAG rating over recent periods",
-                [3400, 2600],
-                ["Period", "Agreed Rating"],
-                [[point.get("period") or "", _Rag(point.get("rag"), "Not agreed")] for point in trend],
-            )
-
-        self.heading(3, "Key Activities")
-        self.prose(self.body, section.get("key_activities"))
-        self.heading(3, "Engagement")
-        self.prose(self.body, section.get("engagement"))
-        self.heading(3, "Concerns/Issues")
-        self.prose(self.body, section.get("concerns"))
-        self.heading(3, "RAG Rating Rationale")
-        self.prose(self.body, section.get("rag_rationale"))
-        if (section.get("rag_change_reason") or "").strip():
-            self.heading(4, "Reason for the Change of Rating")
-            self.prose(self.body, section["rag_change_reason"])
-
-        self.heading(3, "Workstream Sponsor Comments")
-        self.prose(self.body, section.get("sponsor_comments"))
-        proposed, agreed = section.get("proposed_rag"), section.get("agreed_rag")
-        if proposed and agreed and proposed != agreed:
-            self.heading(4, "Why a Different Rating Was Agreed")
-            self.paragraph(None, f"The project team proposed {_rag_label(proposed)}; "
-                                 f"the workstream sponsor agreed {_rag_label(agreed)}.")
-            self.prose(self.body, section.get("agreed_rag_justification"), empty="No justification recorded.")
-
-        self.heading(3, "Key Milestones/Activities this Period")
-        self.table_or_none(
-            f"{title}: key milestones and activities this period",
-            [1300, 4600, TEXT_WIDTH - 5900],
-            ["Ref", "Milestone", "Status"],
-            [[m.get("reference") or "", _Prose(m.get("description"), ""), _MilestoneStatusCell(m)]
-             for m in section.get("milestones_this_period") or []],
-            none_text="No milestones were planned for this period.",
-        )
-
-        self.heading(3, "Key Milestones/Activities Planned for Next Period")
-        self.table_or_none(
-            f"{title}: key milestones and activities planned for next period",
-            [1300, TEXT_WIDTH - 1300],
-            ["Ref", "Milestone"],
-            [
-                [m.get("reference") or "", _Prose(m.get("description"), "")]
-                for m in section.get("milestones_next_period") or []
-            ],
-            none_text="None planned yet.",
-        )
-
-        self.heading(3, "Project Risks")
-        self.table_or_none(
-            f"{title}: project risks",
-            [1300, 3900, TEXT_WIDTH - 5200],
-            ["Ref", "Risk Description", "Mitigation"],
-            [
-                [_RiskRefCell(r), _Prose(r.get("description"), ""), _MitigationCell(r)]
-                for r in section.get("risks") or []
-            ],
-            none_text="No risks recorded.",
-        )
-
-        self.heading(3, "Report Completed")
-        self.key_values(
-            f"{title}: report completed",
-            [
-                ("Report Completed By", section.get("completed_by") or "Not yet submitted"),
-                ("Completion Date", _long_date(section.get("completion_date")) or "Not yet submitted"),
-            ],
-        )
-
-    def sign_off(self, content: dict, draft: bool) -> None:
-        revision = str(content.get("revision") or "")
-        if content.get("reopen_reason"):
-            revision += f": {content['reopen_reason']}"
-        signed = not draft and bool(content.get("signed_off_by") or content.get("signed_off_at"))
-        if not signed:
-            self.key_values("Sign-off", [("Status", "Not signed off"), ("Revision", revision),
-                                         ("Content fingerprint (SHA-256)", "None until signed off")])
-            return
-        signed_at = _datetime(content.get("signed_off_at"))
-        signed_by = content.get("signed_off_by") or "Not recorded"
-        self.key_values(
-            "Sign-off",
-            [
-                ("Signed off by", f"{signed_by}, for the Corporate Management Team"),
-                ("Signed off at", date_time(signed_at) if signed_at else "Not recorded"),
-                ("CMT meeting date", _long_date(content.get("cmt_meeting_date")) or "Not recorded"),
-                ("Revision", revision),
-                ("Content fingerprint (SHA-256)", _Mono(fingerprint(content))),
-            ],
-        )
-
-    # -- building blocks --------------------------------------------------------------------------------------------
-
-    def heading(self, level: int, text: str, anchor: str | None = None, page_break: bool = False) -> None:
-        p = self._p(self.body, self.style[f"Heading {level}"], page_break=page_break)
-        if anchor:
-            bookmark = str(next(self._bookmark))
-            start = SubElement(p, qn("w:bookmarkStart"))
-            start.set(W_ID, bookmark)
-            start.set(W_NAME, anchor)
-            self._r(p, text)
-            SubElement(p, qn("w:bookmarkEnd")).set(W_ID, bookmark)
-        else:
-            self._r(p, text)
-
-    def paragraph(self, style_id, text: str, bold=False, italic=False, size=None, keep_next=False, parent=None):
-        p = self._p(self.body if parent is None else parent, style_id, keep_next=keep_next)
-        self._r(p, text, bold=bold, italic=italic, size=size)
-        return p
-
-    def prose(self, parent, text: str | None, empty: str = "None recorded.", gap: int | None = None) -> None:
-        """Officers' text: blank lines separate paragraphs, lines starting "- " are bullets, other line breaks
-        are kept as breaks within the paragraph (the rules of app.formatting.prose). Written as literal text."""
-        written = 0
-        for block in _BLOCK_BREAK.split((text or "").strip()):
-            lines = [line for line in block.splitlines() if line.strip()]
-            for is_bullet, run in itertools.groupby(lines, key=lambda line: bool(_BULLET.match(line))):
-                if is_bullet:
-                    for line in run:
-                        p = self._p(parent, self.style["List Bullet"], spacing_before=gap if written else None)
-                        self._r(p, _BULLET.sub("", line).strip())
-                        written += 1
-                else:
-                    p = self._p(parent, None, spacing_before=gap if written else None)
-                    self._r(p, "\n".join(line.strip() for line in run))
+def _prose(doc: word.Body, text: str | None, empty: str = "None recorded.", gap: int | None = None, parent=None):
+    """Officers' text: blank lines separate paragraphs, lines starting "- " are bullets, other line breaks
+    are kept as breaks within the paragraph (the rules of app.formatting.prose). Written as literal text."""
+    parent = doc.element if parent is None else parent
+    written = 0
+    for block in _BLOCK_BREAK.split((text or "").strip()):
+        lines = [line for line in block.splitlines() if line.strip()]
+        for is_bullet, run in itertools.groupby(lines, key=lambda line: bool(_BULLET.match(line))):
+            if is_bullet:
+                for line in run:
+                    p = word.add_paragraph(parent, doc.style_id("List Bullet"), spacing_before=gap if written else None)
+                    word.add_run(p, _BULLET.sub("", line).strip())
                     written += 1
-        if not written and empty:
-            self._r(self._p(parent, None), empty)
-
-    def table_or_none(self, caption, widths, header, rows, none_text="None."):
-        if rows:
-            self.table(caption, widths, header, rows)
-        else:
-            self.paragraph(None, none_text)
-
-    def key_values(self, caption: str, rows: list[tuple[str, object]]) -> None:
-        """A two-column table of labels (bold, shaded) and values, without a header row."""
-        self.table(caption, [3200, TEXT_WIDTH - 3200], None, [[_Key(key), value] for key, value in rows])
-
-    def table(self, caption: str, widths: list[int], header: list[str] | None, rows: Iterable[list]) -> None:
-        if self.body[-1].tag == W_TBL:
-            self._p(self.body, None, spacing_after=0)  # Word joins tables that touch; keep each one its own
-        tbl = SubElement(self.body, W_TBL)
-        tbl_pr = SubElement(tbl, W_TBLPR)
-        SubElement(tbl_pr, qn("w:tblStyle")).set(W_VAL, self.style["Table Grid"])
-        tbl_w = SubElement(tbl_pr, qn("w:tblW"))
-        tbl_w.set(W_W, str(sum(widths)))
-        tbl_w.set(W_TYPE, "dxa")
-        SubElement(tbl_pr, qn("w:tblLayout")).set(W_TYPE, "fixed")
-        look = SubElement(tbl_pr, qn("w:tblLook"))
-        look.set(W_VAL, "04A0" if header else "0480")
-        look.set(qn("w:firstRow"), "1" if header else "0")
-        look.set(qn("w:lastRow"), "0")
-        look.set(qn("w:firstColumn"), "0" if header else "1")
-        look.set(qn("w:lastColumn"), "0")
-        look.set(qn("w:noHBand"), "1")
-        look.set(qn("w:noVBand"), "1")
-        SubElement(tbl_pr, qn("w:tblCaption")).set(W_VAL, _xml_text(caption))
-        grid = SubElement(tbl, W_TBLGRID)
-        for width in widths:
-            SubElement(grid, W_GRIDCOL).set(W_W, str(width))
-        if header:
-            tr = self._tr(tbl, header=True)
-            for width, text in zip(widths, header):
-                tc = self._tc(tr, width, HEADER_FILL)
-                self._r(self._p(tc, None), text, bold=True)
-        for row in rows:
-            tr = self._tr(tbl, header=False)
-            for width, value in zip(widths, row):
-                self._cell(tr, width, value)
-
-    def _cell(self, tr, width: int, value) -> None:
-        if isinstance(value, _Rag):
-            rag = _as_rag(value.name)
-            tc = self._tc(tr, width, RAG_FILLS.get(rag))
-            self._r(self._p(tc, None), _rag_label(value.name) or value.none_text, bold=rag is not None)
-        elif isinstance(value, _Key):
-            tc = self._tc(tr, width, HEADER_FILL)
-            self._r(self._p(tc, None), value.text, bold=True)
-        else:
-            tc = self._tc(tr, width, None)
-            if isinstance(value, str):
-                self._r(self._p(tc, None), value)
             else:
-                value.write(self, tc)
-            if tc.find(W_P) is None:
-                self._p(tc, None)  # every cell needs a paragraph
+                p = word.add_paragraph(parent, spacing_before=gap if written else None)
+                word.add_run(p, "\n".join(line.strip() for line in run))
+                written += 1
+    if not written and empty:
+        word.add_run(word.add_paragraph(parent), empty)
 
-    @staticmethod
-    def _tr(tbl, header: bool):
-        tr = SubElement(tbl, W_TR)
-        tr_pr = SubElement(tr, W_TRPR)
-        SubElement(tr_pr, qn("w:cantSplit"))
-        if header:
-            SubElement(tr_pr, qn("w:tblHeader"))
-        return tr
 
-    @staticmethod
-    def _tc(tr, width: int, fill: str | None):
-        tc = SubElement(tr, W_TC)
-        tc_pr = SubElement(tc, W_TCPR)
-        tc_w = SubElement(tc_pr, W_TCW)
-        tc_w.set(W_W, str(width))
-        tc_w.set(W_TYPE, "dxa")
-        if fill:
-            shd = SubElement(tc_pr, W_SHD)
-            shd.set(W_VAL, "clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), fill)
-        return tc
+def _table_or_none(doc: word.Body, caption, widths, header, rows, none_text="None."):
+    if rows:
+        doc.table(caption, widths, header, rows)
+    else:
+        doc.paragraph(none_text)
 
-    @staticmethod
-    def _p(parent, style_id, keep_next=False, page_break=False, spacing_before=None, spacing_after=None, indent=None):
-        p = SubElement(parent, W_P)
-        if style_id or keep_next or page_break or spacing_before is not None or spacing_after is not None or indent:
-            ppr = SubElement(p, W_PPR)  # children in the schema's order
-            if style_id:
-                SubElement(ppr, W_PSTYLE).set(W_VAL, style_id)
-            if keep_next:
-                SubElement(ppr, qn("w:keepNext"))
-            if page_break:
-                SubElement(ppr, qn("w:pageBreakBefore"))
-            if spacing_before is not None or spacing_after is not None:
-                spacing = SubElement(ppr, qn("w:spacing"))
-                if spacing_before is not None:
-                    spacing.set(qn("w:before"), str(spacing_before))
-                if spacing_after is not None:
-                    spacing.set(qn("w:after"), str(spacing_after))
-            if indent:
-                SubElement(ppr, qn("w:ind")).set(qn("w:left"), str(indent))
-        return p
 
-    @staticmethod
-    def _r(parent, text: str, bold=False, italic=False, size=None, font=None, link=False):
-        """One run of literal text; tabs and line breaks become Word's own."""
-        r = SubElement(parent, W_R)
-        if bold or italic or size or font or link:
-            rpr = SubElement(r, W_RPR)
-            if font:
-                fonts = SubElement(rpr, W_RFONTS)
-                fonts.set(qn("w:ascii"), font)
-                fonts.set(qn("w:hAnsi"), font)
-            if bold:
-                SubElement(rpr, W_B)
-            if italic:
-                SubElement(rpr, W_I)
-            if link:
-                SubElement(rpr, qn("w:color")).set(W_VAL, LINK_COLOUR)
-            if size:
-                SubElement(rpr, W_SZ).set(W_VAL, str(size))
-            if link:
-                SubElement(rpr, qn("w:u")).set(W_VAL, "single")
-        for number, line in enumerate(_xml_text(text).split("\n")):
-            if number:
-                SubElement(r, W_BR)
-            for index, piece in enumerate(line.split("\t")):
-                if index:
-                    SubElement(r, W_TAB)
-                if piece:
-                    t = SubElement(r, W_T)
-                    t.text = piece
-                    if piece[0] == " " or piece[-1] == " ":
-                        t.set(XML_SPACE, "preserve")
-        return r
+def _key_values(doc: word.Body, caption: str, rows: list[tuple[str, object]]) -> None:
+    """A two-column table of labels (bold, shaded) and values, without a header row."""
+    doc.table(caption, [3200, TEXT_WIDTH - 3200], None, [[word.row_header(key), value] for key, value in rows])
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Cell contents other than plain strings
 
 
-class _Rag:
-    __slots__ = ("name", "none_text")
-
-    def __init__(self, name: str | None, none_text: str):
-        self.name, self.none_text = name, none_text
-
-
-class _Key:
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
+def _rag(name: str | None, none_text: str) -> word.Text:
+    """A rating as text, bold on its colour; `none_text` where there is none."""
+    rag = RAG.named(name)
+    return word.Text(_rag_label(name) or none_text, bold=rag is not None, fill=RAG_FILLS.get(rag))
 
 
-class _Prose:
+class _Prose(word.Cell):
     __slots__ = ("text", "empty")
 
     def __init__(self, text: str | None, empty: str):
         self.text, self.empty = text, empty
 
-    def write(self, writer: _Writer, tc) -> None:
-        writer.prose(tc, self.text, empty=self.empty, gap=80)
+    def write(self, body: word.Body, tc) -> None:
+        _prose(body, self.text, empty=self.empty, gap=80, parent=tc)
 
 
-class _Mono:
+class _Mono(word.Cell):
     __slots__ = ("text",)
 
     def __init__(self, text: str):
         self.text = text
 
-    def write(self, writer: _Writer, tc) -> None:
-        writer._r(writer._p(tc, None), self.text, font="Courier New", size=18)
+    def write(self, body: word.Body, tc) -> None:
+        word.add_run(word.add_paragraph(tc), self.text, font="Courier New", size=18)
 
 
-class _MilestoneStatusCell:
+class _MilestoneStatusCell(word.Cell):
     """The status label, the officer's note (unless it only repeats the label) and how often it slipped before."""
 
     __slots__ = ("milestone",)
@@ -623,157 +398,88 @@ class _MilestoneStatusCell:
     def __init__(self, milestone: dict):
         self.milestone = milestone
 
-    def write(self, writer: _Writer, tc) -> None:
+    def write(self, body: word.Body, tc) -> None:
         m = self.milestone
         status = m.get("status")
         label = MilestoneStatus[status].label if status in MilestoneStatus.__members__ else (status or "")
-        writer._r(writer._p(tc, None), label or "Not yet given", bold=bool(label))
+        word.add_run(word.add_paragraph(tc), label or "Not yet given", bold=bool(label))
         note = (m.get("status_note") or "").strip()
         if note and note != label:
-            writer.prose(tc, note, empty="", gap=80)
+            _prose(body, note, empty="", gap=80, parent=tc)
         earlier = m.get("periods_delayed_before") or 0
         if earlier > 0:
-            p = writer._p(tc, None, spacing_before=80)
-            writer._r(p, f"Delayed in {earlier} earlier period{'s' if earlier != 1 else ''}", italic=True)
+            p = word.add_paragraph(tc, spacing_before=80)
+            word.add_run(p, f"Delayed in {earlier} earlier period{'s' if earlier != 1 else ''}", italic=True)
 
 
-class _RiskRefCell:
+class _RiskRefCell(word.Cell):
     __slots__ = ("risk",)
 
     def __init__(self, risk: dict):
         self.risk = risk
 
-    def write(self, writer: _Writer, tc) -> None:
-        writer._r(writer._p(tc, None), self.risk.get("reference") or "")
+    def write(self, body: word.Body, tc) -> None:
+        word.add_run(word.add_paragraph(tc), self.risk.get("reference") or "")
         if self.risk.get("status") == "CLOSED":
-            writer._r(writer._p(tc, None), "Closed", bold=True)
+            word.add_run(word.add_paragraph(tc), "Closed", bold=True)
 
 
-class _MitigationCell:
+class _MitigationCell(word.Cell):
     __slots__ = ("risk",)
 
     def __init__(self, risk: dict):
         self.risk = risk
 
-    def write(self, writer: _Writer, tc) -> None:
-        writer.prose(tc, self.risk.get("mitigation"), empty="", gap=80)
+    def write(self, body: word.Body, tc) -> None:
+        _prose(body, self.risk.get("mitigation"), empty="", gap=80, parent=tc)
         if self.risk.get("status") == "CLOSED" or self.risk.get("closure_note"):
             note = (self.risk.get("closure_note") or "").strip()
-            p = writer._p(tc, None, spacing_before=80)
-            writer._r(p, "Closed", bold=True)
+            p = word.add_paragraph(tc, spacing_before=80)
+            word.add_run(p, "Closed", bold=True)
             if note:
-                writer._r(p, f": {note}")
+                word.add_run(p, f": {note}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Page, properties, package
+# Page and properties
 
 
 def _page_setup(document, running_head: str, draft: bool) -> None:
     section = document.sections[0]
-    section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
-    section.left_margin = section.right_margin = Twips(MARGIN)
-    section.top_margin = section.bottom_margin = Twips(MARGIN)
-    section.header_distance = section.footer_distance = Twips(567)
-
-    header = section.header
-    header.is_linked_to_previous = False
-    first = header.paragraphs[0]
-    first.text = _xml_text(running_head)
-    if draft:
-        header.add_paragraph(style=first.style).add_run(DRAFT_MARK).bold = True
-
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0]._p
-    ppr = p.get_or_add_pPr()
-    SubElement(ppr, qn("w:jc")).set(W_VAL, "center")
-    _Writer._r(p, "Page ")
-    _field(p, "PAGE")
-    _Writer._r(p, " of ")
-    _field(p, "NUMPAGES")
-
-
-def _field(p, instruction: str) -> None:
-    """A complex field (begin, instruction, separate, cached result, end): Word updates it on layout."""
-    for kind, text in (("begin", None), (None, f" {instruction} \\* MERGEFORMAT "), ("separate", None), (None, "1"),
-                       ("end", None)):
-        r = SubElement(p, W_R)
-        if kind:
-            SubElement(r, qn("w:fldChar")).set(qn("w:fldCharType"), kind)
-        elif text == "1":
-            SubElement(r, W_T).text = text
-        else:
-            instr = SubElement(r, qn("w:instrText"))
-            instr.set(XML_SPACE, "preserve")
-            instr.text = text
+    word.set_page(section, PAGE_WIDTH, PAGE_HEIGHT, MARGIN, header_distance=567)
+    word.set_header(section, running_head, bold_line=DRAFT_MARK if draft else None)
+    word.set_page_numbers(section)
 
 
 def _core_properties(document, content: dict, draft: bool) -> None:
-    props = document.core_properties
-    label = content["period"]["label"]
-    props.title = _xml_text(TITLE.format(label=label))
-    props.subject = "Improvement Plan"
-    props.author = "Waymark"
-    props.last_modified_by = "Waymark"
-    props.category = "Programme highlight report"
-    props.keywords = "Improvement Plan; highlight report"
-    props.language = "en-GB"
     revision = content.get("revision")
-    props.revision = revision if isinstance(revision, int) and revision > 0 else 1
-    props.content_status = "Draft" if draft else "Signed off"
-    props.comments = "Draft: not signed off" if draft else f"Revision {revision}"
     stamp = _datetime(content.get("signed_off_at"))
     if stamp is not None:
         stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
     else:
         end = _date(content["period"].get("end_date"))
         stamp = dt.datetime(end.year, end.month, end.day) if end else FALLBACK_STAMP
-    props.created = props.modified = stamp
-
-
-def _set_language(styles_element, language: str) -> None:
-    """The documents's default proofing language (the template says en-US)."""
-    for lang in styles_element.iter(qn("w:lang")):
-        lang.set(W_VAL, language)
-        lang.set(qn("w:eastAsia"), language)
-        break
-
-
-def _deterministic_zip(document) -> bytes:
-    # The template's thumbnail is a picture of an empty page: leave it out.
-    package = document.part.package
-    for rid, rel in list(package.rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
-            package.rels.pop(rid)
-            getattr(package.rels, "_target_parts_by_rId", {}).pop(rid, None)
-    raw = io.BytesIO()
-    document.save(raw)
-    # python-docx stamps each zip entry with the current time; rewrite them with a fixed one.
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    word.set_core_properties(
+        document,
+        title=TITLE.format(label=content["period"]["label"]),
+        subject="Improvement Plan",
+        author="Waymark",
+        category="Programme highlight report",
+        keywords="Improvement Plan; highlight report",
+        language="en-GB",
+        revision=revision if isinstance(revision, int) and revision > 0 else 1,
+        status="Draft" if draft else "Signed off",
+        comments="Draft: not signed off" if draft else f"Revision {revision}",
+        stamp=stamp,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Values
 
 
-def _xml_text(text: str | None) -> str:
-    return _NOT_XML.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _as_rag(name: str | None) -> RAG | None:
-    return RAG.__members__.get(name) if name else None
-
-
 def _rag_label(name: str | None) -> str:
-    rag = _as_rag(name)
+    rag = RAG.named(name)
     return rag.label if rag else (name or "")
 
 
