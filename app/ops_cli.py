@@ -53,7 +53,7 @@ def verify_command() -> None:
     (an update that is not approved in a signed-off revision or a locked period), or a missing guard. Whether the live rows still give the signed-off content is
     reported for information only: workstream details or people may rightly have changed since sign-off.
     """
-    from app.operations import verify
+    from app.verify import verify
 
     result = verify()
     for check in result.revisions:
