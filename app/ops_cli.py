@@ -5,7 +5,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from app.operations import OperationError
+from app.backup import BackupError
 
 
 @click.command("backup")
@@ -17,11 +17,11 @@ def backup_command(path: str) -> None:
     SQLite: a consistent copy of the database file (SQLite's online backup API). PostgreSQL: pg_dump
     --format=custom, which must be the server's major version.
     """
-    from app.operations import backup
+    from app.backup import backup
 
     try:
         click.echo(backup(path))
-    except OperationError as error:
+    except BackupError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -35,11 +35,11 @@ def restore_command(path: str, replace: bool) -> None:
     The backup must be at this version's migration head. The database must be empty (new, or migrated
     with no data) unless --replace is given.
     """
-    from app.operations import restore
+    from app.backup import restore
 
     try:
         click.echo(restore(path, replace=replace))
-    except OperationError as error:
+    except BackupError as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -1,4 +1,4 @@
-"""Operations: backing the database up and restoring it.
+"""Backing the database up and restoring it.
 
 SQLite: `backup` copies the live database file with SQLite's online backup API (one step, so the copy is
 one consistent state even while the app is writing), and `restore` copies a backup over the database the
@@ -45,8 +45,8 @@ DOCUMENTED_PG_COMMANDS = (
 )
 
 
-class OperationError(Exception):
-    """The operation was refused or failed; the message tells the operator why and what to do."""
+class BackupError(Exception):
+    """The backup or restore was refused or failed; the message tells the operator why and what to do."""
 
 
 # --- what a database holds ---------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def _refuse_unless_empty(engine: sa.Engine, replace: bool) -> None:
     filled = {table: count for table, count in counts.items() if count}
     if filled and not replace:
         listed = ", ".join(f"{table} {count}" for table, count in sorted(filled.items()))
-        raise OperationError(
+        raise BackupError(
             f"The database already has data (rows: {listed}). Restore into a new, empty database, or give "
             "--replace to replace everything in this one (take a backup of it first)."
         )
@@ -106,9 +106,9 @@ def _summary(engine: sa.Engine) -> str:
 def _refuse_wrong_revision(path: Path, revisions: set[str]) -> None:
     heads = head_revisions()
     if not revisions:
-        raise OperationError(f"{path} is not a Waymark database: it has no alembic_version table.")
+        raise BackupError(f"{path} is not a Waymark database: it has no alembic_version table.")
     if revisions != heads:
-        raise OperationError(
+        raise BackupError(
             f"{path} is at migration {_describe_revisions(revisions)}, but this version of Waymark is at "
             f"{_describe_revisions(heads)}. Restore it with the version of Waymark that made it."
         )
@@ -117,9 +117,9 @@ def _refuse_wrong_revision(path: Path, revisions: set[str]) -> None:
 def _new_private_file(destination: Path) -> Path:
     """An empty file (mode 0600: a backup holds password hashes) next to the destination, to rename into place."""
     if destination.exists():
-        raise OperationError(f"{destination} already exists; give the backup a new name.")
+        raise BackupError(f"{destination} already exists; give the backup a new name.")
     if not destination.parent.is_dir():
-        raise OperationError(f"The folder {destination.parent} does not exist.")
+        raise BackupError(f"The folder {destination.parent} does not exist.")
     partial = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:8]}.partial")
     os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     return partial
@@ -127,7 +127,7 @@ def _new_private_file(destination: Path) -> Path:
 
 def _file_header(path: Path) -> bytes:
     if not path.is_file():
-        raise OperationError(f"{path} is not a file.")
+        raise BackupError(f"{path} is not a file.")
     with open(path, "rb") as backup_file:
         return backup_file.read(len(SQLITE_HEADER))
 
@@ -138,7 +138,7 @@ def _file_header(path: Path) -> bytes:
 def _sqlite_path(engine: sa.Engine) -> Path:
     database = engine.url.database
     if not database or database == ":memory:" or database.startswith("file:"):
-        raise OperationError("The database is not a SQLite file, so it cannot be backed up or restored as one.")
+        raise BackupError("The database is not a SQLite file, so it cannot be backed up or restored as one.")
     return Path(database).resolve()
 
 
@@ -151,14 +151,14 @@ def _check_sqlite_backup(path: Path, for_restore: bool = True) -> None:
     its guards (a backup taken before `flask db upgrade` of a release is at the previous migration)."""
     header = _file_header(path)
     if header.startswith(PG_DUMP_HEADER):
-        raise OperationError(f"{path} is a PostgreSQL backup (pg_dump); this database is SQLite.")
+        raise BackupError(f"{path} is a PostgreSQL backup (pg_dump); this database is SQLite.")
     if header != SQLITE_HEADER:
-        raise OperationError(f"{path} is not a Waymark backup: it is not a SQLite database.")
+        raise BackupError(f"{path} is not a Waymark backup: it is not a SQLite database.")
     connection = _open_read_only(path)
     try:
         check = connection.execute("PRAGMA integrity_check").fetchall()
         if check != [("ok",)]:
-            raise OperationError(f"{path} is damaged: {'; '.join(row[0] for row in check[:3])}.")
+            raise BackupError(f"{path} is damaged: {'; '.join(row[0] for row in check[:3])}.")
         if not for_restore:
             return
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -171,11 +171,11 @@ def _check_sqlite_backup(path: Path, for_restore: bool = True) -> None:
         triggers = connection.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'")
         problems = sqlite_guard_problems([tuple(row) for row in triggers])
     except sqlite3.DatabaseError as error:
-        raise OperationError(f"{path} is not a Waymark backup: {error}.") from None
+        raise BackupError(f"{path} is not a Waymark backup: {error}.") from None
     finally:
         connection.close()
     if for_restore and problems:
-        raise OperationError(f"{path} does not have its database guards intact: {'; '.join(problems)}.")
+        raise BackupError(f"{path} does not have its database guards intact: {'; '.join(problems)}.")
 
 
 def backup_sqlite(engine: sa.Engine, destination: Path) -> str:
@@ -201,10 +201,10 @@ def backup_sqlite(engine: sa.Engine, destination: Path) -> str:
 def restore_sqlite(engine: sa.Engine, source: Path, replace: bool) -> None:
     target_path = _sqlite_path(engine)
     if not target_path.parent.is_dir():
-        raise OperationError(f"The folder {target_path.parent} of the database does not exist.")
+        raise BackupError(f"The folder {target_path.parent} of the database does not exist.")
     _check_sqlite_backup(source)
     if target_path.exists() and target_path.samefile(source):
-        raise OperationError(f"{source} is the database itself.")
+        raise BackupError(f"{source} is the database itself.")
     _refuse_unless_empty(engine, replace)
     db.session.remove()
     engine.dispose()
@@ -215,7 +215,7 @@ def restore_sqlite(engine: sa.Engine, source: Path, replace: bool) -> None:
         # The backup API replaces the whole database (schema, triggers and rows) in one step, atomically.
         backup.backup(target, pages=-1)
     except sqlite3.OperationalError as error:
-        raise OperationError(f"The restore failed and the database was left as it was: {error}.") from None
+        raise BackupError(f"The restore failed and the database was left as it was: {error}.") from None
     finally:
         target.close()
         backup.close()
@@ -237,7 +237,7 @@ def _libpq(engine: sa.Engine) -> tuple[str, dict[str, str]]:
 def _pg_tool(engine: sa.Engine, tool: str) -> str:
     executable = shutil.which(tool)
     if executable is None:
-        raise OperationError(
+        raise BackupError(
             f"{tool} is not on PATH, so Waymark cannot run it for you. Install the PostgreSQL client programs "
             f"of the server's version, or run the documented commands yourself:\n  {DOCUMENTED_PG_COMMANDS}"
         )
@@ -247,7 +247,7 @@ def _pg_tool(engine: sa.Engine, tool: str) -> str:
     with engine.connect() as connection:
         server_major = int(connection.exec_driver_sql("SHOW server_version_num").scalar_one()) // 10_000
     if tool_major != server_major:
-        raise OperationError(
+        raise BackupError(
             f"{executable} is version {tool_major or '(unknown)'}, but the server is PostgreSQL {server_major}. "
             f"Put PostgreSQL {server_major}'s client programs first on PATH (on Debian: "
             f"/usr/lib/postgresql/{server_major}/bin)."
@@ -258,7 +258,7 @@ def _pg_tool(engine: sa.Engine, tool: str) -> str:
 def _run(command: list[str], environment: dict[str, str] | None = None) -> str:
     result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     if result.returncode != 0:
-        raise OperationError(f"{Path(command[0]).name} failed: {result.stderr.strip() or result.returncode}")
+        raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip() or result.returncode}")
     return result.stdout
 
 
@@ -282,13 +282,13 @@ def backup_postgresql(engine: sa.Engine, destination: Path) -> str:
 def _check_postgresql_backup(pg_restore: str, path: Path) -> None:
     header = _file_header(path)
     if header == SQLITE_HEADER:
-        raise OperationError(f"{path} is a SQLite backup; this database is PostgreSQL.")
+        raise BackupError(f"{path} is a SQLite backup; this database is PostgreSQL.")
     if not header.startswith(PG_DUMP_HEADER):
-        raise OperationError(f"{path} is not a Waymark backup: it is not a pg_dump custom-format archive.")
+        raise BackupError(f"{path} is not a Waymark backup: it is not a pg_dump custom-format archive.")
     try:
         listing = _run([pg_restore, "--list", str(path)])
-    except OperationError as error:
-        raise OperationError(f"{path} is not a readable pg_dump archive: {error}") from None
+    except BackupError as error:
+        raise BackupError(f"{path} is not a readable pg_dump archive: {error}") from None
     revisions: set[str] = set()
     if re.search(r"TABLE DATA \S+ alembic_version ", listing):
         data = _run([pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(path)])
@@ -311,7 +311,7 @@ def _check_postgresql_backup(pg_restore: str, path: Path) -> None:
         [(table, name, *state) for (table, name), state in triggers.items()], functions
     )
     if problems:
-        raise OperationError(f"{path} does not have its database guards intact: {'; '.join(problems)}.")
+        raise BackupError(f"{path} does not have its database guards intact: {'; '.join(problems)}.")
 
 
 def restore_postgresql(engine: sa.Engine, source: Path, replace: bool) -> None:
@@ -331,11 +331,11 @@ def restore_postgresql(engine: sa.Engine, source: Path, replace: bool) -> None:
              f"--dbname={url}", str(source)],
             environment,
         )
-    except OperationError as error:
-        raise OperationError(f"The restore failed and the database was left as it was. {error}") from None
+    except BackupError as error:
+        raise BackupError(f"The restore failed and the database was left as it was. {error}") from None
 
 
-# --- the operations ----------------------------------------------------------------------------------
+# --- backup and restore ------------------------------------------------------------------------------
 
 
 def backup(destination: str | os.PathLike) -> str:
@@ -347,7 +347,7 @@ def backup(destination: str | os.PathLike) -> str:
     elif engine.dialect.name == "postgresql":
         message = backup_postgresql(engine, destination)
     else:
-        raise OperationError(f"Waymark cannot back up a {engine.dialect.name} database.")
+        raise BackupError(f"Waymark cannot back up a {engine.dialect.name} database.")
     with engine.connect() as connection:
         problems = guard_problems(connection)
     warning = f"\nWarning: {'; '.join(problems)}; `flask restore` will refuse this backup." if problems else ""
@@ -363,12 +363,12 @@ def restore(source: str | os.PathLike, replace: bool = False) -> str:
     elif engine.dialect.name == "postgresql":
         restore_postgresql(engine, source, replace)
     else:
-        raise OperationError(f"Waymark cannot restore a {engine.dialect.name} database.")
+        raise BackupError(f"Waymark cannot restore a {engine.dialect.name} database.")
     with engine.connect() as connection:
         revisions = _database_revisions(connection)
         problems = guard_problems(connection)
     if revisions != head_revisions() or problems:
-        raise OperationError(
+        raise BackupError(
             f"The restored database is not as expected (migration {_describe_revisions(revisions)}; "
             f"{'; '.join(problems) or 'guards in place'}). Do not use it."
         )
