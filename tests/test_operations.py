@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from app.extensions import db
 from app.models import OutboxMessage, ProgrammeReport, ReportExport, ReportState, WorkstreamUpdate
-from app.ops_cli import register_ops_cli
+from app.maintenance_cli import register_maintenance_cli
 from app.reports.content import fingerprint
 from tests.conftest import build_app
 from tests.demo_ids import demo_ids
@@ -29,7 +29,7 @@ PACK_BYTES = bytes(range(256)) * 4
 def with_ops(application):
     """The app with the operations commands (register_cli may or may not register them already)."""
     if "verify" not in application.cli.commands:
-        register_ops_cli(application)
+        register_maintenance_cli(application)
     return application
 
 

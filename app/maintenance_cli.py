@@ -1,4 +1,4 @@
-"""Operations commands: `flask backup PATH`, `flask restore PATH [--replace]` and `flask verify`."""
+"""Maintenance commands: `flask backup PATH`, `flask restore PATH [--replace]` and `flask verify`."""
 from __future__ import annotations
 
 import click
@@ -91,6 +91,6 @@ def verify_command() -> None:
         raise click.exceptions.Exit(1)
 
 
-def register_ops_cli(app: Flask) -> None:
+def register_maintenance_cli(app: Flask) -> None:
     for command in (backup_command, restore_command, verify_command):
         app.cli.add_command(command)
