@@ -40,6 +40,16 @@ def without_guard(connection, table: str):
     return [f"DROP TRIGGER {name}" for name, _sql in triggers], [sql for _name, sql in triggers]
 
 
+def unguard(application, table: str) -> None:
+    """Turn a table's guard off and leave it off (disabled on PostgreSQL, dropped on SQLite)."""
+    with application.app_context():
+        with db.engine.begin() as connection:
+            off, _on = without_guard(connection, table)
+            for statement in off:
+                connection.exec_driver_sql(statement)
+        db.engine.dispose()
+
+
 def signed_off_reports(application) -> dict[str, tuple[int, dict, str]]:
     """By period start month (jul, sep): the signed-off revision's id, snapshot and fingerprint."""
     with application.app_context():

@@ -21,8 +21,8 @@ from tests.maintenance_cli import (
     SEP_OCT,
     invoke,
     signed_off_reports,
+    unguard,
     with_maintenance_commands,
-    without_guard,
 )
 
 LOCKED_MESSAGE = "waymark: the period is signed off and locked"
@@ -296,12 +296,7 @@ def test_restore_with_replace_puts_back_exactly_what_was_backed_up(app, tmp_path
 
 
 def test_restore_refuses_a_backup_whose_guards_were_disabled_or_dropped(app, fresh_app, tmp_path):
-    with app.app_context():
-        with db.engine.begin() as connection:
-            off, _on = without_guard(connection, "risk")
-            for statement in off:
-                connection.exec_driver_sql(statement)
-        db.engine.dispose()
+    unguard(app, "risk")
     result = invoke(app, "backup", str(tmp_path / "unguarded.backup"))
     assert result.exit_code == 0, result.output
     assert "Warning: the guard" in result.output

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import ProgrammeReport, WorkstreamUpdate
 from app.reports.content import fingerprint
 from tests.demo_ids import demo_ids
-from tests.maintenance_cli import JUL_AUG, ON_POSTGRESQL, SEP_OCT, invoke, signed_off_reports, without_guard
+from tests.maintenance_cli import JUL_AUG, ON_POSTGRESQL, SEP_OCT, invoke, signed_off_reports, unguard, without_guard
 
 
 def overwrite_snapshot(application, report_id: int, snapshot: dict, content_fingerprint: str | None = None) -> None:
@@ -125,12 +125,7 @@ def test_verify_fails_naming_a_signed_off_snapshot_that_holds_an_unapproved_upda
 
 
 def test_verify_fails_when_a_database_guard_is_missing_or_disabled(app):
-    with app.app_context():
-        with db.engine.begin() as connection:
-            off, _on = without_guard(connection, "workstream_update")
-            for statement in off:
-                connection.exec_driver_sql(statement)
-        db.engine.dispose()
+    unguard(app, "workstream_update")
     result = invoke(app, "verify")
     assert result.exit_code == 1
     assert "GUARD the guard " in result.output
