@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from app import audit
 from app.auth.passwords import password_problem
 from app.extensions import db
-from app.ops_cli import register_ops_cli
+from app.maintenance_cli import register_maintenance_cli
 from app.models import Role, RoleAssignment, User, Workstream
 from app.models.users import normalise_email
 
@@ -156,4 +156,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(packs_cli)
-    register_ops_cli(app)
+    register_maintenance_cli(app)

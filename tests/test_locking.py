@@ -557,7 +557,7 @@ POSTGRESQL_GUARD_TRIGGERS = {
 
 
 def test_the_postgresql_guard_check_names_each_guard_missing_disabled_or_running_another_function(app):
-    from app.operations import expected_guard_functions, expected_guards, postgresql_guard_problems
+    from app.database_guards import expected_guard_functions, expected_guards, postgresql_guard_problems
 
     with app.app_context():
         assert expected_guards("postgresql") == POSTGRESQL_GUARD_TRIGGERS
@@ -594,7 +594,7 @@ def test_the_postgresql_guard_check_names_each_guard_missing_disabled_or_running
 
 
 def test_the_sqlite_guard_check_names_each_guard_missing_or_changed(app):
-    from app.operations import expected_guards, sqlite_guard_problems
+    from app.database_guards import expected_guards, sqlite_guard_problems
 
     with app.app_context():
         guards = expected_guards("sqlite")
@@ -620,7 +620,7 @@ def test_the_sqlite_guard_check_names_each_guard_missing_or_changed(app):
 def test_downgrading_the_guard_migration_removes_every_guard_and_upgrading_again_restores_them(databases):
     from flask_migrate import downgrade, upgrade
 
-    from app.operations import GUARDS_REVISION, expected_guard_functions, guard_count, guard_problems
+    from app.database_guards import GUARDS_REVISION, expected_guard_functions, guard_count, guard_problems
     from tests.conftest import build_app
 
     application = build_app(databases.fresh_url())

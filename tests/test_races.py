@@ -27,7 +27,7 @@ from app.models import (
     UpdateState,
     WorkstreamUpdate,
 )
-from app.operations import verify
+from app.verify import verify
 from app.reports.rendering import forget_bodies
 from tests.demo_ids import demo_ids
 from tests.http_browser import Browser

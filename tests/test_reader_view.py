@@ -467,7 +467,7 @@ def test_sign_off_writes_the_signed_off_sections_that_verify_checks(app, changed
 
 def test_verify_names_a_signed_off_section_that_no_longer_agrees_with_its_snapshot(app, ids):
     from app.models.reports import SignedOffSection
-    from tests.test_operations import invoke
+    from tests.maintenance_cli import invoke
 
     with app.app_context():
         section = db.session.scalar(
@@ -527,7 +527,7 @@ def test_staff_see_the_open_period_marked_and_a_signed_off_one_not(signed_in, id
 
 def test_verify_names_a_signed_off_section_that_is_missing(app, ids):
     from app.models.reports import SignedOffSection
-    from tests.test_operations import invoke
+    from tests.maintenance_cli import invoke
 
     with app.app_context():
         db.session.execute(

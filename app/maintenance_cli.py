@@ -1,11 +1,11 @@
-"""Operations commands: `flask backup PATH`, `flask restore PATH [--replace]` and `flask verify`."""
+"""Maintenance commands: `flask backup PATH`, `flask restore PATH [--replace]` and `flask verify`."""
 from __future__ import annotations
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from app.operations import OperationError
+from app.backup import BackupError
 
 
 @click.command("backup")
@@ -17,11 +17,11 @@ def backup_command(path: str) -> None:
     SQLite: a consistent copy of the database file (SQLite's online backup API). PostgreSQL: pg_dump
     --format=custom, which must be the server's major version.
     """
-    from app.operations import backup
+    from app.backup import backup
 
     try:
         click.echo(backup(path))
-    except OperationError as error:
+    except BackupError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -35,11 +35,11 @@ def restore_command(path: str, replace: bool) -> None:
     The backup must be at this version's migration head. The database must be empty (new, or migrated
     with no data) unless --replace is given.
     """
-    from app.operations import restore
+    from app.backup import restore
 
     try:
         click.echo(restore(path, replace=replace))
-    except OperationError as error:
+    except BackupError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -53,7 +53,7 @@ def verify_command() -> None:
     (an update that is not approved in a signed-off revision or a locked period), or a missing guard. Whether the live rows still give the signed-off content is
     reported for information only: workstream details or people may rightly have changed since sign-off.
     """
-    from app.operations import verify
+    from app.verify import verify
 
     result = verify()
     for check in result.revisions:
@@ -91,6 +91,6 @@ def verify_command() -> None:
         raise click.exceptions.Exit(1)
 
 
-def register_ops_cli(app: Flask) -> None:
+def register_maintenance_cli(app: Flask) -> None:
     for command in (backup_command, restore_command, verify_command):
         app.cli.add_command(command)

@@ -1,8 +1,7 @@
-"""Operations commands: `flask backup`, `flask restore` and `flask verify`, on SQLite and on PostgreSQL
+"""Backup commands: `flask backup` and `flask restore`, on SQLite and on PostgreSQL
 (WAYMARK_TEST_DATABASE=postgresql; there they run pg_dump and pg_restore, which must be on PATH)."""
 from __future__ import annotations
 
-import copy
 import os
 import sqlite3
 import stat
@@ -13,28 +12,22 @@ from flask_migrate import upgrade
 
 from app.extensions import db
 from app.models import OutboxMessage, ProgrammeReport, ReportExport, ReportState, WorkstreamUpdate
-from app.ops_cli import register_ops_cli
 from app.reports.content import fingerprint
 from tests.conftest import build_app
 from tests.demo_ids import demo_ids
+from tests.maintenance_cli import (
+    JUL_AUG,
+    ON_POSTGRESQL,
+    SEP_OCT,
+    invoke,
+    signed_off_reports,
+    unguard,
+    with_maintenance_commands,
+)
 
-JUL_AUG = "OK 1 July 2023 – 31 August 2023 revision 1 "
-SEP_OCT = "OK 1 September 2023 – 31 October 2023 revision 1 "
 LOCKED_MESSAGE = "waymark: the period is signed off and locked"
-ON_POSTGRESQL = os.environ.get("WAYMARK_TEST_DATABASE") == "postgresql"
 # Bytes that are not valid UTF-8, so a text round trip of the BLOB column would change them.
 PACK_BYTES = bytes(range(256)) * 4
-
-
-def with_ops(application):
-    """The app with the operations commands (register_cli may or may not register them already)."""
-    if "verify" not in application.cli.commands:
-        register_ops_cli(application)
-    return application
-
-
-def invoke(application, *args: str):
-    return with_ops(application).test_cli_runner().invoke(args=list(args))
 
 
 @pytest.fixture
@@ -43,7 +36,7 @@ def fresh_app(databases):
     made = []
 
     def make():
-        application = with_ops(build_app(databases.fresh_url()))
+        application = with_maintenance_commands(build_app(databases.fresh_url()))
         made.append(application)
         return application
 
@@ -123,52 +116,6 @@ def restored(app, fresh_app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Restored" in result.output
     return app, target
-
-
-def without_guard(connection, table: str):
-    """Statements that turn a table's guard off and on again inside the caller's transaction."""
-    if connection.dialect.name == "postgresql":
-        return (
-            [f"ALTER TABLE {table} DISABLE TRIGGER waymark_guard"],
-            [f"ALTER TABLE {table} ENABLE TRIGGER waymark_guard"],
-        )
-    triggers = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
-    ).all()
-    assert triggers, f"no guard on {table}"
-    return [f"DROP TRIGGER {name}" for name, _sql in triggers], [sql for _name, sql in triggers]
-
-
-def overwrite_snapshot(application, report_id: int, snapshot: dict, content_fingerprint: str | None = None) -> None:
-    """Change a signed-off revision's snapshot, bypassing the database guard for just this statement."""
-    table = ProgrammeReport.__table__
-    values = {"snapshot": snapshot}
-    if content_fingerprint is not None:
-        values["content_fingerprint"] = content_fingerprint
-    with application.app_context():
-        with db.engine.begin() as connection:
-            off, on = without_guard(connection, "programme_report")
-            for statement in off:
-                connection.exec_driver_sql(statement)
-            changed = connection.execute(sa.update(table).where(table.c.id == report_id).values(**values)).rowcount
-            for statement in on:
-                connection.exec_driver_sql(statement)
-        db.engine.dispose()
-    assert changed == 1
-
-
-def signed_off_reports(application) -> dict[str, tuple[int, dict, str]]:
-    """By period start month (jul, sep): the signed-off revision's id, snapshot and fingerprint."""
-    with application.app_context():
-        reports = db.session.scalars(
-            sa.select(ProgrammeReport)
-            .where(ProgrammeReport.state == ReportState.SIGNED_OFF)
-            .options(sa.orm.undefer(ProgrammeReport.snapshot))
-        ).all()
-        return {
-            report.period.start_date.strftime("%b").lower(): (report.id, report.snapshot, report.content_fingerprint)
-            for report in reports
-        }
 
 
 # --- backup and restore: the round trip --------------------------------------------------------------
@@ -349,12 +296,7 @@ def test_restore_with_replace_puts_back_exactly_what_was_backed_up(app, tmp_path
 
 
 def test_restore_refuses_a_backup_whose_guards_were_disabled_or_dropped(app, fresh_app, tmp_path):
-    with app.app_context():
-        with db.engine.begin() as connection:
-            off, _on = without_guard(connection, "risk")
-            for statement in off:
-                connection.exec_driver_sql(statement)
-        db.engine.dispose()
+    unguard(app, "risk")
     result = invoke(app, "backup", str(tmp_path / "unguarded.backup"))
     assert result.exit_code == 0, result.output
     assert "Warning: the guard" in result.output
@@ -364,117 +306,6 @@ def test_restore_refuses_a_backup_whose_guards_were_disabled_or_dropped(app, fre
     assert "does not have its database guards intact" in result.output
     assert "on risk is " + ("disabled" if ON_POSTGRESQL else "missing") in result.output
     assert not any(every_row(target).values())
-
-
-# --- verify ------------------------------------------------------------------------------------------
-
-
-def test_verify_passes_on_the_demo_with_an_ok_line_for_each_signed_off_revision(app):
-    result = invoke(app, "verify")
-    assert result.exit_code == 0, result.output
-    reports = signed_off_reports(app)
-    assert f"{JUL_AUG}{reports['jul'][2]}" in result.output
-    assert f"{SEP_OCT}{reports['sep'][2]}" in result.output
-    assert "MISMATCH" not in result.output
-    assert "2 signed-off revision(s): 2 OK, 0 mismatched; 0 contradiction(s); 0 guard problem(s)." in result.output
-    assert result.output.count("the live rows still give the signed-off content") == 2
-
-
-def test_verify_fails_naming_the_revision_whose_snapshot_was_changed(app):
-    report_id, snapshot, stored = signed_off_reports(app)["sep"]
-    tampered = copy.deepcopy(snapshot)
-    text = tampered["workstreams"][0]["key_activities"]
-    tampered["workstreams"][0]["key_activities"] = ("X" if text[0] != "X" else "Y") + text[1:]
-    assert fingerprint(tampered) != stored
-    overwrite_snapshot(app, report_id, tampered)
-    result = invoke(app, "verify")
-    assert result.exit_code == 1
-    assert (
-        "MISMATCH 1 September 2023 – 31 October 2023 revision 1: "
-        f"the snapshot's fingerprint is {fingerprint(tampered)}, not the stored {stored}"
-    ) in result.output
-    assert JUL_AUG in result.output
-    assert "1 OK, 1 mismatched" in result.output
-    # The guard was turned back on: verify finds it in place.
-    assert "0 guard problem(s)" in result.output
-
-
-def test_verify_fails_when_a_revision_holds_another_revisions_snapshot_and_fingerprint(app):
-    reports = signed_off_reports(app)
-    sep_id = reports["sep"][0]
-    _jul_id, jul_snapshot, jul_fingerprint = reports["jul"]
-    overwrite_snapshot(app, sep_id, jul_snapshot, jul_fingerprint)
-    result = invoke(app, "verify")
-    assert result.exit_code == 1
-    assert (
-        "MISMATCH 1 September 2023 – 31 October 2023 revision 1: the snapshot is of another period or revision"
-    ) in result.output
-    assert JUL_AUG in result.output
-
-
-def test_verify_reports_live_content_that_changed_after_sign_off_as_information_and_still_passes(app):
-    with app.app_context():
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("UPDATE workstream SET title = title || ' (renamed)' WHERE code = 'GOV'")
-        db.engine.dispose()
-    result = invoke(app, "verify")
-    assert result.exit_code == 0, result.output
-    assert JUL_AUG in result.output and SEP_OCT in result.output
-    assert result.output.count("(information) the live rows now give different content") == 2
-    assert ".workstream.title" in result.output
-
-
-def test_verify_fails_naming_an_update_that_is_not_approved_in_a_locked_period_written_behind_the_guards(app):
-    update_id = demo_ids(app).update("GOV", "sep_oct")
-    table = WorkstreamUpdate.__table__
-    with app.app_context():
-        with db.engine.begin() as connection:
-            off, on = without_guard(connection, "workstream_update")
-            for statement in off:
-                connection.exec_driver_sql(statement)
-            connection.execute(
-                sa.update(table).where(table.c.id == update_id).values(state="RETURNED", agreed_rag=None)
-            )
-            for statement in on:
-                connection.exec_driver_sql(statement)
-        db.engine.dispose()
-    result = invoke(app, "verify")
-    assert result.exit_code == 1, result.output
-    assert (
-        "CONTRADICTION 1 September 2023 – 31 October 2023: the Governance and decision making update is returned "
-        "without an agreed "
-        "rating in a period that is signed off and locked; a locked period holds approved updates only"
-    ) in result.output
-    # Its snapshot still holds the approved update: the fingerprint matches, and only the live row is wrong.
-    assert "2 OK, 0 mismatched; 1 contradiction(s); 0 guard problem(s)." in result.output
-
-
-def test_verify_fails_naming_a_signed_off_snapshot_that_holds_an_unapproved_update(app):
-    report_id, snapshot, _stored = signed_off_reports(app)["sep"]
-    tampered = copy.deepcopy(snapshot)
-    tampered["workstreams"][0].update(state="RETURNED", agreed_rag=None)
-    overwrite_snapshot(app, report_id, tampered, fingerprint(tampered))
-    result = invoke(app, "verify")
-    assert result.exit_code == 1, result.output
-    title = tampered["workstreams"][0]["workstream"]["title"]
-    assert (
-        f"CONTRADICTION 1 September 2023 – 31 October 2023 revision 1: the signed-off snapshot holds the {title} "
-        "update as RETURNED with no agreed rating; a signed-off report holds approved updates only"
-    ) in result.output
-
-
-def test_verify_fails_when_a_database_guard_is_missing_or_disabled(app):
-    with app.app_context():
-        with db.engine.begin() as connection:
-            off, _on = without_guard(connection, "workstream_update")
-            for statement in off:
-                connection.exec_driver_sql(statement)
-        db.engine.dispose()
-    result = invoke(app, "verify")
-    assert result.exit_code == 1
-    assert "GUARD the guard " in result.output
-    assert "on workstream_update is " + ("disabled" if ON_POSTGRESQL else "missing") in result.output
-    assert "2 OK, 0 mismatched" in result.output
 
 
 # --- PostgreSQL: the client programs -----------------------------------------------------------------
