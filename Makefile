@@ -77,6 +77,7 @@ chromium:
 # Rebuilds static/ from the pinned npm packages (the built files are committed, so run and test need no Node).
 assets:
 	npm install --no-audit --no-fund --silent
+	$(PYTHON) -m app.rag > static/scss/components/_rag_palette.scss
 	npx sass --pkg-importer=node --quiet-deps --style=compressed --no-source-map static/scss/waymark.scss static/css/waymark.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/

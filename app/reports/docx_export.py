@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 
 import docx
 
-from app.formatting import date_time, long_date
+from app.formatting import date_time, long_date, prose_blocks
 from app.models.updates import MilestoneStatus, UpdateState
-from app.rag import RAG
+from app.rag import RAG, RAG_PALETTE
 from app.reports import word_document as word
 from app.reports.content import fingerprint
 
@@ -27,14 +26,8 @@ DRAFT_MARK = "DRAFT – not signed off"
 TITLE = "Programme Level Highlight Report for the Period: {label}"
 RUNNING_HEAD = "Programme Level Highlight Report: {label}"
 
-# Light tints of the RAG colours: black text on each is well above 4.5:1 contrast.
-RAG_FILLS = {
-    RAG.GREEN: "CCE2D8",
-    RAG.GREEN_AMBER: "E4EEC2",
-    RAG.AMBER: "FCD6C3",
-    RAG.AMBER_RED: "F9C5B0",
-    RAG.RED: "F4CDC6",
-}
+# The palette's light tints as cell shading: black text on each is well above 4.5:1 contrast.
+RAG_FILLS = {rag: colours.tint.removeprefix("#").upper() for rag, colours in RAG_PALETTE.items() if rag is not None}
 HEADING_COLOUR = "1F3864"
 
 # A4 portrait with 2 cm margins: 9638 twips (17 cm) of text width.
@@ -43,9 +36,6 @@ TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 # Without a sign-off time the document is dated the period's last day (or, failing that, this): never "now".
 FALLBACK_STAMP = dt.datetime(2000, 1, 1)
-
-_BULLET = re.compile(r"^\s*[-•]\s+")  # the same rule as app.formatting.prose
-_BLOCK_BREAK = re.compile(r"\n\s*\n")
 
 
 def build_docx(content: dict, draft: bool) -> bytes:
@@ -328,21 +318,20 @@ def _sign_off(doc: word.Body, content: dict, draft: bool) -> None:
 
 
 def _prose(doc: word.Body, text: str | None, empty: str = "None recorded.", gap: int | None = None, parent=None):
-    """Officers' text: blank lines separate paragraphs, lines starting "- " are bullets, other line breaks
-    are kept as breaks within the paragraph (the rules of app.formatting.prose). Written as literal text."""
+    """Officers' text read as app.formatting.prose_blocks reads it: bullets as list paragraphs, other lines
+    of a paragraph kept as breaks within it. Written as literal text."""
     parent = doc.element if parent is None else parent
     written = 0
-    for block in _BLOCK_BREAK.split((text or "").strip()):
-        lines = [line for line in block.splitlines() if line.strip()]
-        for is_bullet, run in itertools.groupby(lines, key=lambda line: bool(_BULLET.match(line))):
+    for block in prose_blocks(text):
+        for is_bullet, run in itertools.groupby(block, key=lambda line: line[0]):
             if is_bullet:
-                for line in run:
+                for _bullet, line in run:
                     p = word.add_paragraph(parent, doc.style_id("List Bullet"), spacing_before=gap if written else None)
-                    word.add_run(p, _BULLET.sub("", line).strip())
+                    word.add_run(p, line)
                     written += 1
             else:
                 p = word.add_paragraph(parent, spacing_before=gap if written else None)
-                word.add_run(p, "\n".join(line.strip() for line in run))
+                word.add_run(p, "\n".join(line for _bullet, line in run))
                 written += 1
     if not written and empty:
         word.add_run(word.add_paragraph(parent), empty)

@@ -6,18 +6,22 @@ from pathlib import Path
 from flask import current_app, render_template
 from weasyprint import CSS, HTML
 
-_STYLESHEET: CSS | None = None
+from app.rag import rag_tag_css
+
+_STYLESHEETS: list[CSS] = []
 
 
-def _print_stylesheet() -> CSS:
-    # Parsed once per process: it does not change while the app runs.
-    global _STYLESHEET
-    if _STYLESHEET is None:
-        _STYLESHEET = CSS(filename=str(Path(current_app.static_folder) / "css" / "print.css"))
-    return _STYLESHEET
+def _print_stylesheets() -> list[CSS]:
+    # Parsed once per process: they do not change while the app runs.
+    if not _STYLESHEETS:
+        _STYLESHEETS.extend([
+            CSS(filename=str(Path(current_app.static_folder) / "css" / "print.css")),
+            CSS(string=rag_tag_css()),
+        ])
+    return _STYLESHEETS
 
 
 def build_pdf(content: dict, draft: bool, fingerprint: str | None) -> bytes:
     html = render_template("reports/pack.html", content=content, draft=draft, fingerprint=fingerprint)
     document = HTML(string=html, base_url=current_app.static_folder)
-    return document.write_pdf(stylesheets=[_print_stylesheet()], uncompressed_pdf=False)
+    return document.write_pdf(stylesheets=_print_stylesheets(), uncompressed_pdf=False)
