@@ -9,6 +9,7 @@ from app.forms import error_summary
 from app.history import ACTION_LABELS
 from app.permissions import PROGRAMME_STAFF_ROLES, can
 from app.rag import RAG
+from app.trend_chart import trend_chart
 
 
 def as_date(value):
@@ -55,6 +56,8 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         error_summary=error_summary,
+        trend_chart=trend_chart,
+        short_period=lambda start, end: formatting.short_period(as_date(start), as_date(end)),
         can=current_user_can,
         today=today,
         nav_items=nav_items,
