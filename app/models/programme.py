@@ -57,6 +57,9 @@ class Workstream(db.Model):
         return 0
 
 
+RoleAssignment.workstream = relationship(Workstream, back_populates="role_assignments")
+
+
 class WorkstreamOutcome(db.Model):
     __tablename__ = "workstream_outcome"
 

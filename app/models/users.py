@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import secrets
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,8 +14,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models.types import UTCDateTime, enum_column, utcnow
 
-if TYPE_CHECKING:
-    from app.models.programme import Workstream
 
 
 class Role(enum.Enum):
@@ -161,7 +158,8 @@ class RoleAssignment(db.Model):
     )
 
     user: Mapped[User] = relationship(back_populates="role_assignments")
-    workstream: Mapped[Workstream | None] = relationship(back_populates="role_assignments")
+    # `workstream` (None for a programme role) is declared in programme.py, beside Workstream: that
+    # module builds on this one, never the other way round.
 
     __table_args__ = (
         sa.UniqueConstraint("user_id", "role", "workstream_id"),
