@@ -6,7 +6,7 @@ same way. The copy is the database file itself, schema and guard triggers includ
 
 PostgreSQL: `backup` runs `pg_dump --format=custom` and `restore` runs `pg_restore --clean --if-exists
 --single-transaction`, the commands in docs/production.md. Their major version must be the server's. A full
-restore creates the guard triggers after loading the data, so locked rows load and stay guarded.
+restore creates the guard triggers after loading the data, so signed-off rows load and stay guarded.
 
 Both refuse a file that is not a Waymark backup at this version's migration head, and a database that
 already has data unless the caller asks to replace it.

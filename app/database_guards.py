@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask import current_app
 
-# The migration that creates the database guards (refusing changes to locked rows and to the audit trail).
+# The migration that creates the database guards (refusing changes to signed-off periods and to the audit trail).
 GUARDS_REVISION = "0002"
 
 

@@ -50,7 +50,7 @@ def register_error_handlers(app: Flask) -> None:
 def database_error(error: sa.exc.SQLAlchemyError):
     rollback_quietly()
     if is_signed_off_guard_refusal(error):
-        # The lock guard caught a change to a signed-off period that no check in the app stopped.
+        # The sign-off guard caught a change to a signed-off period that no check in the app stopped.
         title, template = ERROR_PAGES[409]
         return render_template(template, title=title, description=SIGNED_OFF_REFUSAL), 409
     if isinstance(error, UNAVAILABLE) or getattr(error, "connection_invalidated", False):

@@ -125,7 +125,7 @@ def verify() -> Verification:
 
 
 def workflow_contradictions(signed_off: list[ProgrammeReport], latest_revision: dict[int, int]) -> list[str]:
-    """A signed-off revision holds approved updates only, and a period locked at its latest revision holds
+    """A signed-off revision holds approved updates only, and a period signed off at its latest revision holds
     approved updates only: anything else got past the workflow (or was written behind its back)."""
     found = []
     for report in signed_off:
@@ -139,12 +139,12 @@ def workflow_contradictions(signed_off: list[ProgrammeReport], latest_revision: 
                     f"with {'no agreed rating' if not section.get('agreed_rag') else 'a rating'}; "
                     "a signed-off report holds approved updates only"
                 )
-    locked = [r for r in signed_off if latest_revision[r.period_id] == r.revision]
-    if locked:
+    signed_off_periods = [r.period_id for r in signed_off if latest_revision[r.period_id] == r.revision]
+    if signed_off_periods:
         updates = db.session.scalars(
             sa.select(WorkstreamUpdate)
             .where(
-                WorkstreamUpdate.period_id.in_([r.period_id for r in locked]),
+                WorkstreamUpdate.period_id.in_(signed_off_periods),
                 sa.or_(WorkstreamUpdate.state != UpdateState.APPROVED, WorkstreamUpdate.agreed_rag.is_(None)),
             )
             .order_by(WorkstreamUpdate.period_id, WorkstreamUpdate.id)

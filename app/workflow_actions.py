@@ -140,7 +140,7 @@ def reopen(report: ProgrammeReport, user: User, reason: str, workstream_ids: lis
         reopen_reason=reason.strip(),
     )
     db.session.add(revision)
-    # The new revision must exist before the updates change: until then the period is locked.
+    # The new revision must exist before the updates change: until then the period is signed off.
     db.session.flush()
     updates = db.session.scalars(
         sa.select(WorkstreamUpdate).where(

@@ -71,7 +71,7 @@ def show(period_id: int):
         report = latest_report(period)
         rows = live_status_rows(current_user, period, report)
     else:
-        # Readers see the latest signed-off revision exactly as it was locked.
+        # Readers see the latest signed-off revision exactly as it was frozen.
         report = revisions[-1]
         rows = signed_off_status_rows(report)
     return render_template(
