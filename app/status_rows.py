@@ -4,8 +4,8 @@ from __future__ import annotations
 import dataclasses
 
 from app.models import RAG, ProgrammeReport, ReportingPeriod, UpdateState, User
-from app.update_rules import period_status
 from app.permissions import can
+from app.update_rules import period_status
 from app.workflow import holders
 
 
