@@ -20,8 +20,8 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.models.types import utcnow
-from app.update_rules import period_status, rating_to_agree
 from app.reports.services import freeze_revision
+from app.update_rules import period_status, rating_to_agree
 
 
 def _people_with(*roles: Role) -> list[User]:

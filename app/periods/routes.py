@@ -6,14 +6,14 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.history import history_for_period
 from app.models import Workstream
-from app.periods import bp
-from app.status_rows import live_status_rows, signed_off_status_rows
 from app.period_queries import all_periods
+from app.periods import bp
 from app.permissions import can, is_officer
 from app.reports.access import load_period
 from app.reports.queries import latest_report, latest_reports, signed_off_revisions
 from app.reports.signed_off import differing_ratings, latest_signed_off_reports, signed_off_ratings
 from app.reports.trends import rag_history
+from app.status_rows import live_status_rows, signed_off_status_rows
 
 # The heat-map on the periods list shows at most this many periods, the latest.
 HEATMAP_PERIODS = 12

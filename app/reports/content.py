@@ -11,14 +11,14 @@ import json
 
 import sqlalchemy as sa
 
-from app.formatting import short_period
-from app.models import ProgrammeReport, ReportingPeriod, Risk, User, Workstream, WorkstreamUpdate
 from app.extensions import db
+from app.formatting import short_period
+from app.milestone_ages import milestone_ages, milestone_ages_for
+from app.models import ProgrammeReport, ReportingPeriod, Risk, User, Workstream, WorkstreamUpdate
 from app.period_queries import previous_period
-from app.update_rules import period_status
 from app.rag import RAG, RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
 from app.reports.trends import rag_history
-from app.milestone_ages import milestone_ages, milestone_ages_for
+from app.update_rules import period_status
 
 SNAPSHOT_FORMAT = 1
 # How many periods, up to the report's own, each workstream's rating trend shows.

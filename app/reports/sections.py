@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from app.models import ProgrammeReport, WorkstreamUpdate
-from app.update_rules import last_agreed_rating
 from app.reports.content import update_section
 from app.reports.queries import latest_report, signed_off_revisions
+from app.update_rules import last_agreed_rating
 
 
 def _from_snapshot(report: ProgrammeReport, update: WorkstreamUpdate) -> dict | None:

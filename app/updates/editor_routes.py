@@ -13,6 +13,7 @@ from app import workflow
 from app.auth.kept_requests import replayable
 from app.extensions import db, htmx
 from app.forms import normalise_text
+from app.milestone_ages import milestone_ages
 from app.models import WorkstreamUpdate
 from app.rag import RAG
 from app.update_rules import (
@@ -21,10 +22,8 @@ from app.update_rules import (
     rating_change_needs_reason,
     standing_return_reason,
 )
-from app.updates import bp
+from app.updates import bp, rows
 from app.updates.forms import ROW_FORMS, CloseRiskForm, UpdateEditForm
-from app.milestone_ages import milestone_ages
-from app.updates import rows
 from app.updates.routes import load_update
 from app.updates.rows import (
     ROW_LISTS,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.formatting import long_date, prose
+from app.milestone_ages import milestone_ages
 from app.models import (
     RAG,
     Milestone,
@@ -26,7 +27,6 @@ from app.models import (
     UpdateState,
     WorkstreamUpdate,
 )
-from app.milestone_ages import milestone_ages
 from app.period_queries import previous_period
 from app.text_diff import text_changed, word_diff
 from app.update_rules import agreed_rating
