@@ -10,12 +10,11 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.config import TestConfig
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import User
 from app.reports.rendering import forget_bodies
 from tests.databases import make_test_databases
-
-DEMO_PASSWORD = "waymark-demo-2023"
 
 
 def build_app(database_url: str):

@@ -69,6 +69,7 @@ from tests.authorization_matrix import (
 )
 from tests.conftest import csrf_token
 from tests.demo_ids import demo_ids
+from tests.personas import LOUISA_SIMPSON, NICK_BELL
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 # Routes that are htmx fragments: the page asks for them with HX-Request, as the browser would.
@@ -92,8 +93,6 @@ FORMER_HOLDER_EMAIL = "former.holder@example.org"
 RESET_TOKEN = "a-reset-link-token-for-the-authorisation-matrix"
 STATIC_FILE = "images/waymark.svg"
 # Someone who is none of the personas completes and approves the submitted and approved updates.
-SUBMITTER = "louisa.simpson@example.org"
-APPROVER = "nick.bell@example.org"
 
 
 def email_of(persona: str) -> str:
@@ -175,13 +174,13 @@ def _complete(update: WorkstreamUpdate, state: UpdateState) -> None:
     for milestone in update.milestones_this_period:
         milestone.status = MilestoneStatus.COMPLETE
     update.state = state
-    update.completed_by = _person(SUBMITTER)
+    update.completed_by = _person(LOUISA_SIMPSON)
     update.completion_date = dt.date(2023, 12, 20)
     update.submitted_at = utcnow()
     if state is UpdateState.APPROVED:
         update.sponsor_comments = "Good progress."
         update.agreed_rag = RAG.GREEN
-        update.approved_by = _person(APPROVER)
+        update.approved_by = _person(NICK_BELL)
         update.approved_at = utcnow()
 
 

@@ -18,11 +18,9 @@ from app.reports.services import save_overview
 from app.updates.rows import RISKS, add_row, close_risk
 from app.updates.services import draft_fields, milestone_field, save_draft
 from tests.demo_ids import demo_ids
+from tests.personas import ANGELA_PROBERT, RICHARD_CARR, STEVE_COX
 
 CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
-CMT = "steve.cox@example.org"
-LEAD_DIRECTOR = "angela.probert@example.org"
-IIB = "richard.carr@example.org"
 
 GOV_REASON = "Two governance decisions were deferred to the January Council meeting."
 PTN_JUSTIFICATION = "The partnership board has not met since September, so the sponsor agrees Amber."
@@ -112,11 +110,11 @@ def signed_off(app):
         report = db.session.scalar(
             sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["nov_dec"])
         )
-        save_overview(report, person(LEAD_DIRECTOR), "Steady progress, with governance decisions deferred.")
+        save_overview(report, person(ANGELA_PROBERT), "Steady progress, with governance decisions deferred.")
         db.session.commit()
         draft_changes = report_content(report.period, report)["changes"]
         signed = workflow.perform(
-            "sign_off", report, person(CMT), version=report.version, cmt_meeting_date=dt.date(2024, 1, 9)
+            "sign_off", report, person(STEVE_COX), version=report.version, cmt_meeting_date=dt.date(2024, 1, 9)
         )
         assert signed.state is ReportState.SIGNED_OFF
 
@@ -169,7 +167,7 @@ def test_a_new_risk_is_opened_with_the_next_reference_and_carried_risks_are_not_
 
 def test_readers_see_the_changes_on_the_report_page_and_in_the_word_pack(app, signed_in, signed_off):
     ids, _snapshot, expected = signed_off
-    client = signed_in(IIB)
+    client = signed_in(RICHARD_CARR)
     html = client.get(f"/periods/{ids.periods['nov_dec']}/report").get_data(as_text=True)
     section = html[html.index('id="changes"'):html.index('id="workstreams"')]
     page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))

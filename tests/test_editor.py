@@ -28,13 +28,8 @@ from app.models import (
 from app.updates.services import draft_fields
 from tests.conftest import csrf_token
 from tests.demo_ids import demo_ids
+from tests.personas import HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, RICHARD_CARR, STEVE_COX
 
-PM = "louisa.simpson@example.org"  # project manager of GOV and PRC
-PMO = "heidi.robinson@example.org"  # PMO support of GOV, PRC, PTN and CCC
-PM_PPD = "jodie.townsend@example.org"  # project manager of PPD only
-SPONSOR = "nick.bell@example.org"  # sponsor of GOV and PRC, and a CMT member
-CMT_OTHER = "steve.cox@example.org"  # CMT member, sponsor of PPD
-IIB = "richard.carr@example.org"
 
 LISTS = ("next-milestones", "risks")
 LABELS = {"next-milestones": "milestone", "risks": "risk"}
@@ -353,24 +348,24 @@ def add_rows(client, update_id, name, *descriptions) -> list[int]:
 
 
 def test_the_editor_opens_for_the_workstreams_project_manager_and_pmo_support_and_no_one_else(app, person, ids):
-    clients = {email: person(email) for email in (PM, PMO, PM_PPD, SPONSOR, CMT_OTHER, IIB)}
+    clients = {email: person(email) for email in (LOUISA_SIMPSON, HEIDI_ROBINSON, JODIE_TOWNSEND, NICK_BELL, STEVE_COX, RICHARD_CARR)}
     for code in ("GOV", "PRC"):
         update_id = ids.update(code, "nov_dec")
         before = snapshot(app, update_id)
-        for email in (PM, PMO):
+        for email in (LOUISA_SIMPSON, HEIDI_ROBINSON):
             assert clients[email].get(f"/updates/{update_id}/edit").status_code == 200, (code, email)
-        for email in (PM_PPD, SPONSOR, CMT_OTHER, IIB):
+        for email in (JODIE_TOWNSEND, NICK_BELL, STEVE_COX, RICHARD_CARR):
             client = clients[email]
             assert client.get(f"/updates/{update_id}/edit").status_code == 403, (code, email)
             response = post(client, f"/updates/{update_id}/edit", version=1, key_activities="Not mine to write.")
             assert response.status_code == 403, (code, email)
         assert snapshot(app, update_id) == before
     # Jodie edits her own workstream's draft.
-    assert clients[PM_PPD].get(f"/updates/{ids.update('PPD', 'nov_dec')}/edit").status_code == 200
+    assert clients[JODIE_TOWNSEND].get(f"/updates/{ids.update('PPD', 'nov_dec')}/edit").status_code == 200
 
 
 def test_the_editor_is_refused_with_409_once_submitted_or_in_a_locked_period(app, person, ids):
-    louisa, heidi = person(PM), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     submitted = ids.update("PRC", "nov_dec")
     set_state(app, submitted, UpdateState.SUBMITTED)
     locked = ids.update("PRC", "sep_oct")
@@ -388,7 +383,7 @@ def test_the_editor_is_refused_with_409_once_submitted_or_in_a_locked_period(app
 
 
 def test_a_save_refused_because_the_draft_was_submitted_meanwhile_shows_what_was_typed_to_copy(app, person, ids):
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     update_id = ids.update("PRC", "nov_dec")
     _html, form = open_editor(louisa, update_id)
     set_state(app, update_id, UpdateState.SUBMITTED)  # from the other tab, after this one opened the editor
@@ -420,7 +415,7 @@ def test_the_editor_sends_a_signed_out_visitor_to_sign_in(app, client, ids):
 def test_the_editor_page_carries_the_stored_draft_as_base_inputs_and_its_version(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
     fill_draft(app, update_id)
-    html, form = open_editor(person(PM), update_id)
+    html, form = open_editor(person(LOUISA_SIMPSON), update_id)
     expected = stored(app, update_id)
     assert base_values(form) == expected
     assert expected["key_activities"] == "Trained the team.\n- Wrote the templates & the <guidance>"
@@ -435,19 +430,19 @@ def test_the_editor_page_carries_the_stored_draft_as_base_inputs_and_its_version
 
 
 def test_the_editor_shows_last_periods_agreed_rating(app, person, ids):
-    html, _ = open_editor(person(PMO), ids.update("PTN", "nov_dec"))
+    html, _ = open_editor(person(HEIDI_ROBINSON), ids.update("PTN", "nov_dec"))
     assert re.search(
         r"Last period \(1 September 2023 – 31 October 2023\) the sponsor agreed\s*"
         r'<strong class="wm-rag wm-rag--green-amber[^"]*">Green/Amber</strong>',
         html,
     )
-    html, _ = open_editor(person(PM), ids.update("GOV", "nov_dec"))
+    html, _ = open_editor(person(LOUISA_SIMPSON), ids.update("GOV", "nov_dec"))
     assert re.search(r'the sponsor agreed\s*<strong class="wm-rag wm-rag--green[^"]*">Green</strong>', html)
     assert "Last period&#39;s agreed rating was Green." in html
 
 
 def test_the_editor_shows_when_each_milestone_was_first_planned_and_how_often_it_was_delayed(app, person, ids):
-    html, _ = open_editor(person(PM), ids.update("PRC", "nov_dec"))
+    html, _ = open_editor(person(LOUISA_SIMPSON), ids.update("PRC", "nov_dec"))
     ages = {}
     for position, reference in re.findall(r'<fieldset class="govuk-fieldset wm-milestone" id="milestones-(\d+)".*?'
                                           r'<legend[^>]*>(PRC-M\d+):', html, re.S):
@@ -465,7 +460,7 @@ def test_the_editor_shows_when_each_milestone_was_first_planned_and_how_often_it
 
 def test_a_partial_draft_saves_and_audits_the_changed_fields_with_milestones_named_by_reference(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     _, form = open_editor(louisa, update_id)
     before, since, fields_before = snapshot(app, update_id), last_event_id(app), stored(app, update_id)
     response = save(louisa, update_id, form, **{
@@ -484,7 +479,7 @@ def test_a_partial_draft_saves_and_audits_the_changed_fields_with_milestones_nam
         "milestones-0-status_note": "The trainer is booked for January.",
     }
     assert events_since(app, since) == [
-        ("edit", "WorkstreamUpdate", update_id, PM, ["PRC-M04 status", "PRC-M04 status note", "key_activities"], "",
+        ("edit", "WorkstreamUpdate", update_id, LOUISA_SIMPSON, ["PRC-M04 status", "PRC-M04 status note", "key_activities"], "",
          None, None),
     ]
     # The lists and the workstream are untouched.
@@ -495,7 +490,7 @@ def test_a_partial_draft_saves_and_audits_the_changed_fields_with_milestones_nam
 def test_saving_with_nothing_changed_stores_nothing_and_writes_no_event(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
     fill_draft(app, update_id)
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     _, form = open_editor(louisa, update_id)
     before = snapshot(app, update_id)
     for _ in range(2):
@@ -510,7 +505,7 @@ def test_saving_with_nothing_changed_stores_nothing_and_writes_no_event(app, per
 
 def test_a_real_forecast_date_is_saved_to_the_workstream_with_an_edit_workstream_event(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     _, form = open_editor(louisa, update_id)
     before, since = snapshot(app, update_id), last_event_id(app)
     response = save(louisa, update_id, form, forecast_completion_date=[" 2", "2 ", "2024"])
@@ -520,7 +515,7 @@ def test_a_real_forecast_date_is_saved_to_the_workstream_with_an_edit_workstream
         assert update.workstream.forecast_completion_date == dt.date(2024, 2, 2)
         workstream_id = update.workstream_id
     assert events_since(app, since) == [
-        ("edit_workstream", "Workstream", workstream_id, PM, ["forecast_completion_date"], "", None, None),
+        ("edit_workstream", "Workstream", workstream_id, LOUISA_SIMPSON, ["forecast_completion_date"], "", None, None),
     ]
     assert without(snapshot(app, update_id), "workstream", "events", "update version") == without(
         before, "workstream", "events", "update version"
@@ -534,7 +529,7 @@ def test_a_real_forecast_date_is_saved_to_the_workstream_with_an_edit_workstream
 
 def test_an_impossible_forecast_date_is_refused_with_422_beside_the_field_keeping_what_was_typed(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     _, form = open_editor(louisa, update_id)
     before = snapshot(app, update_id)
     for date in (["31", "2", "2024"], ["1", "13", "2024"], ["x", "1", "2024"]):
@@ -554,7 +549,7 @@ def test_an_impossible_forecast_date_is_refused_with_422_beside_the_field_keepin
 
 def test_a_forecast_later_than_the_agreed_date_shows_the_slippage_warning(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")  # agreed completion 29 March 2024
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     html, form = open_editor(louisa, update_id)
     assert "later than the agreed date" not in html
     assert save(louisa, update_id, form, forecast_completion_date=["30", "4", "2024"]).status_code == 302
@@ -569,7 +564,7 @@ def test_a_forecast_later_than_the_agreed_date_shows_the_slippage_warning(app, p
 
 def test_outcomes_with_heading_lines_are_stored_as_grouped_outcome_rows_and_shown_back(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     _, form = open_editor(louisa, update_id)
     before, since = snapshot(app, update_id), last_event_id(app)
     typed = "A new procurement hub\n\nLeadership:\n- Clearer roles\nBetter leaders\n\n  Culture :  \nShared values\n"
@@ -583,7 +578,7 @@ def test_outcomes_with_heading_lines_are_stored_as_grouped_outcome_rows_and_show
             (4, "Culture", "Shared values"),
         ]
     assert [e[:5] for e in events_since(app, since)] == [
-        ("edit_workstream", "Workstream", before["workstream"][0][0], PM, ["outcomes"]),
+        ("edit_workstream", "Workstream", before["workstream"][0][0], LOUISA_SIMPSON, ["outcomes"]),
     ]
     _, form = open_editor(louisa, update_id)
     shown = "A new procurement hub\nLeadership:\nClearer roles\nBetter leaders\nCulture:\nShared values"
@@ -597,7 +592,7 @@ def test_outcomes_with_heading_lines_are_stored_as_grouped_outcome_rows_and_show
 
 def test_over_long_text_is_refused_with_422_beside_the_field_and_nothing_is_stored(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     _, form = open_editor(louisa, update_id)
     before = snapshot(app, update_id)
     for field, message in LONG_FIELDS.items():
@@ -620,7 +615,7 @@ def test_over_long_text_is_refused_with_422_beside_the_field_and_nothing_is_stor
 
 def test_saves_of_different_fields_are_merged_and_the_second_person_is_told_what_was_kept(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(PM), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     _, louisas_form = open_editor(louisa, update_id)
     _, heidis_form = open_editor(heidi, update_id)
     response = save(louisa, update_id, louisas_form, key_activities="Louisa's account.",
@@ -638,14 +633,14 @@ def test_saves_of_different_fields_are_merged_and_the_second_person_is_told_what
         "Someone else saved this draft while you were editing. Their changes to fields you did not touch were "
         "kept: Key activities, PRC-M04 status.",
     ]
-    assert [e[:5] for e in events_since(app, since)] == [("edit", "WorkstreamUpdate", update_id, PMO, ["engagement"])]
+    assert [e[:5] for e in events_since(app, since)] == [("edit", "WorkstreamUpdate", update_id, HEIDI_ROBINSON, ["engagement"])]
 
 
 def _conflict(app, person, ids, louisas="Louisa's <b>account</b> & more.", heidis='Heidi\'s "account".'):
     """Louisa and Heidi open the editor; Louisa saves key activities, then Heidi saves hers and her engagement.
     Returns Heidi's client, the 409 answer and the snapshot after Louisa's save."""
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(PM), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     _, louisas_form = open_editor(louisa, update_id)
     _, heidis_form = open_editor(heidi, update_id)
     assert save(louisa, update_id, louisas_form, key_activities=louisas).status_code == 302
@@ -693,7 +688,7 @@ def test_resolving_a_conflict_with_mine_stores_the_second_persons_text(app, pers
     assert fields["key_activities"] == 'Heidi\'s "account".'
     assert fields["engagement"] == "Heidi's engagement."
     assert [e[:5] for e in events_since(app, since)] == [
-        ("edit", "WorkstreamUpdate", update_id, PMO, ["engagement", "key_activities"])
+        ("edit", "WorkstreamUpdate", update_id, HEIDI_ROBINSON, ["engagement", "key_activities"])
     ]
 
 
@@ -707,12 +702,12 @@ def test_resolving_a_conflict_with_saved_keeps_the_first_persons_text(app, perso
     fields = stored(app, update_id)
     assert fields["key_activities"] == "Louisa's <b>account</b> & more."
     assert fields["engagement"] == "Heidi's engagement."
-    assert [e[:5] for e in events_since(app, since)] == [("edit", "WorkstreamUpdate", update_id, PMO, ["engagement"])]
+    assert [e[:5] for e in events_since(app, since)] == [("edit", "WorkstreamUpdate", update_id, HEIDI_ROBINSON, ["engagement"])]
 
 
 def test_a_conflict_over_a_milestone_status_names_the_milestone_and_shows_the_saved_status(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(PM), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     _, louisas_form = open_editor(louisa, update_id)
     _, heidis_form = open_editor(heidi, update_id)
     assert save(louisa, update_id, louisas_form, **{"milestones-0-status": "COMPLETE"}).status_code == 302
@@ -730,7 +725,7 @@ def test_a_conflict_over_a_milestone_status_names_the_milestone_and_shows_the_sa
 
 def test_a_stale_form_without_base_inputs_never_overwrites_a_newer_value(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(PM), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     _, heidis_form = open_editor(heidi, update_id)
     stale_version = single(heidis_form, "version")
     _, louisas_form = open_editor(louisa, update_id)
@@ -766,7 +761,7 @@ def test_a_stale_form_without_base_inputs_never_overwrites_a_newer_value(app, pe
 def test_the_reason_for_a_change_of_rating_is_shown_only_when_the_rating_differs_from_last_periods(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")  # last period agreed Green
     path = f"/updates/{update_id}/edit/rag-change-reason"
-    for client in (person(PM), person(PMO)):
+    for client in (person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)):
         for proposed, needed in (("AMBER", True), ("RED", True), ("GREEN_AMBER", True), ("GREEN", False),
                                  ("", False), ("PURPLE", False), (None, False)):
             params = {"proposed_rag": proposed} if proposed is not None else {}
@@ -785,7 +780,7 @@ def test_the_reason_for_a_change_of_rating_is_shown_only_when_the_rating_differs
 def test_the_typed_reason_for_a_change_of_rating_is_echoed_back_escaped(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     typed = '<script>alert("x")</script> & the board\'s "view"\nsecond line'
-    response = get(person(PM), f"/updates/{update_id}/edit/rag-change-reason", htmx=True, proposed_rag="AMBER",
+    response = get(person(LOUISA_SIMPSON), f"/updates/{update_id}/edit/rag-change-reason", htmx=True, proposed_rag="AMBER",
                    rag_change_reason=typed)
     assert response.status_code == 200
     html = text(response)
@@ -795,10 +790,10 @@ def test_the_typed_reason_for_a_change_of_rating_is_echoed_back_escaped(app, per
 
 def test_the_reason_fragment_is_refused_to_people_who_cannot_edit_the_draft(app, person, ids):
     gov = ids.update("GOV", "nov_dec")
-    for email in (PM_PPD, SPONSOR, IIB):
+    for email in (JODIE_TOWNSEND, NICK_BELL, RICHARD_CARR):
         response = get(person(email), f"/updates/{gov}/edit/rag-change-reason", htmx=True, proposed_rag="AMBER")
         assert response.status_code == 403, email
-    response = get(person(PM), f"/updates/{ids.update('GOV', 'sep_oct')}/edit/rag-change-reason", proposed_rag="AMBER")
+    response = get(person(LOUISA_SIMPSON), f"/updates/{ids.update('GOV', 'sep_oct')}/edit/rag-change-reason", proposed_rag="AMBER")
     assert response.status_code == 409
 
 
@@ -810,7 +805,7 @@ def test_the_reason_fragment_is_refused_to_people_who_cannot_edit_the_draft(app,
 def test_adding_a_row_gives_it_the_workstreams_next_reference_and_leaves_the_rest_alone(app, person, ids, name, htmx):
     update_id = ids.update("PRC", "nov_dec")
     fill_draft(app, update_id)
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     before, since = snapshot(app, update_id), last_event_id(app)
     existing = rows_of(app, update_id, name)
     for number, reference in enumerate(NEW_REFERENCES[name], start=1):
@@ -830,7 +825,7 @@ def test_adding_a_row_gives_it_the_workstreams_next_reference_and_leaves_the_res
             assert str(escape(new[3])) in html and "<with>" not in html
     events = events_since(app, since)
     assert [(e[0], e[1], e[3], e[5]) for e in events] == [
-        (f"add_{LABELS[name]}", "Milestone" if name == "next-milestones" else "Risk", PM, reference)
+        (f"add_{LABELS[name]}", "Milestone" if name == "next-milestones" else "Risk", LOUISA_SIMPSON, reference)
         for reference in NEW_REFERENCES[name]
     ]
     assert without(snapshot(app, update_id), name, "events") == without(before, name, "events")
@@ -845,7 +840,7 @@ def test_a_new_reference_counts_the_rows_of_earlier_periods(app, person, ids):
         db.session.delete(next(m for m in update.milestones if m.reference == "PRC-M11"))
         db.session.delete(next(r for r in update.risks if r.reference == "PRC-R05"))
         db.session.commit()
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     assert post(louisa, f"/updates/{update_id}/next-milestones", description="Next.").status_code == 302
     assert post(louisa, f"/updates/{update_id}/risks", description="Next.").status_code == 302
     assert rows_of(app, update_id, "next-milestones")[-1][2] == "PRC-M12"
@@ -862,7 +857,7 @@ def test_a_new_reference_counts_the_rows_of_earlier_periods(app, person, ids):
 @pytest.mark.parametrize("name", LISTS)
 def test_adding_an_empty_row_is_refused_with_422_beside_the_add_field(app, person, ids, name, htmx):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     before = snapshot(app, update_id)
     for data in ({"description": ""}, {}, {"description": "", "mitigation": "A mitigation <kept>."}):
         response = post(louisa, f"/updates/{update_id}/{name}", htmx=htmx, **data)
@@ -883,7 +878,7 @@ def test_adding_an_empty_row_is_refused_with_422_beside_the_add_field(app, perso
 @pytest.mark.parametrize("name", LISTS)
 def test_adding_a_row_of_only_whitespace_is_refused_like_an_empty_one(app, person, ids, name):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     before = snapshot(app, update_id)
     response = post(louisa, f"/updates/{update_id}/{name}", htmx=True, description="   \n ")
     assert (response.status_code, snapshot(app, update_id)) == (422, before)
@@ -892,7 +887,7 @@ def test_adding_a_row_of_only_whitespace_is_refused_like_an_empty_one(app, perso
 
 def test_editing_a_row_to_only_whitespace_is_refused_like_an_empty_one(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     risk_id, _, _, description, mitigation = rows_of(app, update_id, "risks")[0][:5]
     before = snapshot(app, update_id)
     response = post(louisa, f"/updates/{update_id}/risks/{risk_id}", htmx=True, description="  ", mitigation=mitigation,
@@ -902,7 +897,7 @@ def test_editing_a_row_to_only_whitespace_is_refused_like_an_empty_one(app, pers
 
 def test_closing_a_risk_with_a_note_of_only_whitespace_is_refused_like_an_empty_one(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     risk_id = rows_of(app, update_id, "risks")[0][0]
     before = snapshot(app, update_id)
     response = post(louisa, f"/updates/{update_id}/risks/{risk_id}/close", htmx=True, closure_note="  \n ")
@@ -915,7 +910,7 @@ def test_closing_a_risk_with_a_note_of_only_whitespace_is_refused_like_an_empty_
 def test_editing_a_row_stores_it_audits_it_and_leaves_the_rest_alone(app, person, ids, name, htmx):
     update_id = ids.update("PRC", "nov_dec")
     fill_draft(app, update_id)
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     if name == "next-milestones":
         add_rows(louisa, update_id, name, "First milestone.", "Second milestone.")
     row_id, _, reference, description = rows_of(app, update_id, name)[1][:4]
@@ -949,7 +944,7 @@ def test_editing_a_row_stores_it_audits_it_and_leaves_the_rest_alone(app, person
         assert str(escape(row[3])) in html
     fields = ["description", "mitigation"] if name == "risks" else ["description"]
     assert [e[:6] for e in events_since(app, since)] == [
-        (f"edit_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", row_id, PM, fields, reference)
+        (f"edit_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", row_id, LOUISA_SIMPSON, fields, reference)
     ]
     after = snapshot(app, update_id)
     assert without(after, name, "events") == without(before, name, "events")
@@ -960,7 +955,7 @@ def test_editing_a_row_stores_it_audits_it_and_leaves_the_rest_alone(app, person
 @pytest.mark.parametrize("name", LISTS)
 def test_a_row_edit_from_a_stale_original_is_refused_with_409_showing_the_stored_text(app, person, ids, name, htmx):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(PM), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     if name == "next-milestones":
         add_rows(louisa, update_id, name, "First milestone.")
     row_id, _, reference, original = rows_of(app, update_id, name)[0][:4]
@@ -999,7 +994,7 @@ def test_a_row_edit_from_a_stale_original_is_refused_with_409_showing_the_stored
 def test_moving_a_row_swaps_it_with_its_neighbour_and_audits_it(app, person, ids, name, htmx):
     update_id = ids.update("PRC", "nov_dec")
     fill_draft(app, update_id)
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     if name == "next-milestones":
         add_rows(louisa, update_id, name, "First.", "Second.", "Third.")
     rows = rows_of(app, update_id, name)
@@ -1020,7 +1015,7 @@ def test_moving_a_row_swaps_it_with_its_neighbour_and_audits_it(app, person, ids
     assert_list_answer(response, name, update_id, htmx)
     assert [row[2] for row in rows_of(app, update_id, name)] == order
     assert [e[:6] for e in events_since(app, since)] == [
-        (f"move_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", second[0], PM, ["position"], second[2]),
+        (f"move_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", second[0], LOUISA_SIMPSON, ["position"], second[2]),
     ] * 2
 
     # The first row cannot go higher nor the last lower: nothing changes and nothing is audited.
@@ -1038,7 +1033,7 @@ def test_moving_a_row_swaps_it_with_its_neighbour_and_audits_it(app, person, ids
 def test_a_row_added_this_period_can_be_removed(app, person, ids, name, htmx):
     update_id = ids.update("PRC", "nov_dec")
     fill_draft(app, update_id)
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     first_id, second_id = add_rows(louisa, update_id, name, "Added by mistake.", "Kept.")
     before, since = snapshot(app, update_id), last_event_id(app)
     reference = next(r for r in rows_of(app, update_id, name) if r[0] == first_id)[2]
@@ -1052,7 +1047,7 @@ def test_a_row_added_this_period_can_be_removed(app, person, ids, name, htmx):
     if htmx:
         assert reference not in references_shown(html, name)
     assert [e[:6] for e in events_since(app, since)] == [
-        (f"remove_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", first_id, PM, [], reference),
+        (f"remove_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", first_id, LOUISA_SIMPSON, [], reference),
     ]
     assert without(snapshot(app, update_id), name, "events") == without(before, name, "events")
 
@@ -1060,7 +1055,7 @@ def test_a_row_added_this_period_can_be_removed(app, person, ids, name, htmx):
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_a_carried_risk_cannot_be_removed_only_closed(app, person, ids, htmx):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     risk_id, _, reference = rows_of(app, update_id, "risks")[0][:3]
     assert reference == "PRC-R01"
     html = text(louisa.get(f"/updates/{update_id}/edit"))
@@ -1081,7 +1076,7 @@ def test_a_carried_risk_cannot_be_removed_only_closed(app, person, ids, htmx):
 def test_closing_a_carried_risk_needs_a_note_and_it_can_be_reopened(app, person, ids, htmx):
     update_id = ids.update("PRC", "nov_dec")
     fill_draft(app, update_id)
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     risk_id, _, reference = rows_of(app, update_id, "risks")[2][:3]
     path = f"/updates/{update_id}/risks/{risk_id}/close"
     response = get(louisa, path, htmx=htmx)
@@ -1121,14 +1116,14 @@ def test_reopening_a_risk_that_is_open_records_no_change(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
     risk_id = rows_of(app, update_id, "risks")[0][0]
     since = last_event_id(app)
-    post(person(PM), f"/updates/{update_id}/risks/{risk_id}/reopen", htmx=True)
+    post(person(LOUISA_SIMPSON), f"/updates/{update_id}/risks/{risk_id}/reopen", htmx=True)
     assert events_since(app, since) == []
 
 
 @pytest.mark.parametrize("name", LISTS)
 def test_the_list_on_its_own_is_a_fragment_for_htmx_and_otherwise_the_editor_at_the_list(app, person, ids, name):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     before = snapshot(app, update_id)
     response = get(louisa, f"/updates/{update_id}/{name}", htmx=True)
     html = assert_list_answer(response, name, update_id, htmx=True)
@@ -1162,7 +1157,7 @@ def _call(client, method, path, htmx):
 
 def test_every_row_route_answers_404_for_a_row_that_is_not_in_the_list(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     with app.app_context():
         this_period_milestone = db.session.get(WorkstreamUpdate, update_id).milestones_this_period[0].id
         other_update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
@@ -1180,8 +1175,8 @@ def test_every_row_route_answers_404_for_a_row_that_is_not_in_the_list(app, pers
 
 def test_every_list_route_is_refused_with_403_to_another_workstreams_project_manager(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    add_rows(person(PM), update_id, "next-milestones", "Planned.")
-    jodie = person(PM_PPD)
+    add_rows(person(LOUISA_SIMPSON), update_id, "next-milestones", "Planned.")
+    jodie = person(JODIE_TOWNSEND)
     before = snapshot(app, update_id)
     for name in LISTS:
         row_id = rows_of(app, update_id, name)[0][0]
@@ -1194,7 +1189,7 @@ def test_every_list_route_is_refused_with_403_to_another_workstreams_project_man
 def test_every_list_route_is_refused_with_409_in_a_locked_period(app, person, ids):
     update_id = ids.update("PRC", "sep_oct")
     before = snapshot(app, update_id)
-    for client in (person(PM), person(PMO)):
+    for client in (person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)):
         for name in LISTS:
             row_id = rows_of(app, update_id, name)[0][0]
             for method, path in _row_routes(update_id, name, row_id):
@@ -1205,7 +1200,7 @@ def test_every_list_route_is_refused_with_409_in_a_locked_period(app, person, id
 
 def test_every_list_route_is_refused_with_409_once_the_draft_is_submitted(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     add_rows(louisa, update_id, "next-milestones", "Planned.")
     set_state(app, update_id, UpdateState.SUBMITTED)
     before = snapshot(app, update_id)
@@ -1227,7 +1222,7 @@ def as_a_browser_sends_it(form: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def test_a_browser_saving_the_unchanged_editor_records_nothing(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(PM)
+    louisa = person(LOUISA_SIMPSON)
     _, form = open_editor(louisa, update_id)
     before, since = snapshot(app, update_id), last_event_id(app)
     assert louisa.post(f"/updates/{update_id}/edit", data=as_a_browser_sends_it(form)).status_code == 302
@@ -1237,7 +1232,7 @@ def test_a_browser_saving_the_unchanged_editor_records_nothing(app, person, ids)
 
 def test_a_browser_save_after_someone_elses_save_reports_only_what_they_changed(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(PM), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     _, louisas_form = open_editor(louisa, update_id)
     _, heidis_form = open_editor(heidi, update_id)
     assert save(louisa, update_id, louisas_form, key_activities="Louisa's account.").status_code == 302
@@ -1249,7 +1244,7 @@ def test_a_browser_save_after_someone_elses_save_reports_only_what_they_changed(
 
 def test_a_browser_changing_the_outcomes_after_someone_elses_save_of_another_field_is_merged(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(PM), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     _, louisas_form = open_editor(louisa, update_id)
     _, heidis_form = open_editor(heidi, update_id)
     assert save(louisa, update_id, louisas_form, key_activities="Louisa's account.").status_code == 302
@@ -1269,7 +1264,7 @@ def test_a_save_that_races_another_is_merged_not_an_error(app):
     update_id = ids.update("PRC", "nov_dec")
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, update_id)
-        louisa = db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
+        louisa = db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
         base, version = draft_fields(update), update.version
         db.session.commit()  # this request has read the draft and holds no transaction
         # Someone else saves after this request read the draft...

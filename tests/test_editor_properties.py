@@ -19,7 +19,8 @@ from app.forms import LONG_TEXT, SHORT_TEXT
 from app.models import AuditEvent, Risk, WorkstreamUpdate
 from tests.conftest import csrf_token, rolled_back
 from tests.demo_ids import demo_ids
-from tests.test_editor import PM, error_beside, list_section, post, text, textarea
+from tests.personas import LOUISA_SIMPSON
+from tests.test_editor import error_beside, list_section, post, text, textarea
 
 FUNCTION_SCOPED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 _BULLET = re.compile(r"^\s*[-•]\s+")
@@ -70,7 +71,7 @@ def script_tags(html: str) -> int:
 
 @pytest.fixture
 def louisa(signed_in):
-    client = signed_in(PM)
+    client = signed_in(LOUISA_SIMPSON)
     client.token = csrf_token(client.get("/").get_data(as_text=True))
     return client
 

@@ -5,9 +5,8 @@ from app.extensions import db
 from app.models import ProgrammeReport, ReportExport
 from app.reports import exports
 from tests.demo_ids import demo_ids
+from tests.personas import RICHARD_CARR, STEVE_COX
 
-IIB = "richard.carr@example.org"
-PM = "louisa.simpson@example.org"
 
 
 def stored(app):
@@ -17,7 +16,7 @@ def stored(app):
 
 def test_a_signed_off_pack_is_built_once_then_served_as_stored(app, signed_in, monkeypatch):
     ids = demo_ids(app)
-    client = signed_in(IIB)
+    client = signed_in(RICHARD_CARR)
     path = f"/periods/{ids.periods['sep_oct']}/report.docx"
     first = client.get(path)
     assert first.status_code == 200 and len(stored(app)) == 1
@@ -35,7 +34,7 @@ def test_a_stored_pack_for_other_content_is_replaced(app, signed_in):
         report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["sep_oct"]))
         db.session.add(ReportExport(report_id=report.id, format="docx", content_fingerprint="0" * 64, data=b"old"))
         db.session.commit()
-    data = signed_in(IIB).get(f"/periods/{ids.periods['sep_oct']}/report.docx").data
+    data = signed_in(RICHARD_CARR).get(f"/periods/{ids.periods['sep_oct']}/report.docx").data
     assert data != b"old" and data.startswith(b"PK")
     with app.app_context():
         kept = db.session.scalars(sa.select(ReportExport)).all()
@@ -44,7 +43,7 @@ def test_a_stored_pack_for_other_content_is_replaced(app, signed_in):
 
 def test_a_draft_pack_is_never_stored(app, signed_in):
     ids = demo_ids(app)
-    assert signed_in("steve.cox@example.org").get(f"/periods/{ids.periods['nov_dec']}/report.docx").status_code == 200
+    assert signed_in(STEVE_COX).get(f"/periods/{ids.periods['nov_dec']}/report.docx").status_code == 200
     assert stored(app) == []
 
 

@@ -59,6 +59,7 @@ from tests import fuzzing
 from tests.authorization_matrix import CONFLICT, INVALID, MATRIX, OK, PERSONAS
 from tests.conftest import csrf_token
 from tests.demo_ids import demo_ids
+from tests.personas import LOUISA_SIMPSON
 
 settings.register_profile(
     "fuzz",
@@ -100,7 +101,6 @@ ALLOWED_ANSWERS = (OK, INVALID, CONFLICT)
 PASSWORD = "persona-password-for-the-fuzz"
 RESET_TOKEN = "a-reset-link-token-for-the-fuzz"
 HOLDER_EMAIL = "fuzz.account.holder@example.org"
-SUBMITTER = "louisa.simpson@example.org"
 # Who looks at the pages to find what their forms post.
 CRAWLERS = ("PM of this", "sponsor of this", "CMT member", "lead director", "PMO", "signed out")
 
@@ -402,7 +402,7 @@ def _submit(update: WorkstreamUpdate) -> None:
     for milestone in update.milestones_this_period:
         milestone.status = MilestoneStatus.COMPLETE
     update.state = UpdateState.SUBMITTED
-    update.completed_by = _person(SUBMITTER)
+    update.completed_by = _person(LOUISA_SIMPSON)
     update.completion_date = dt.date(2023, 12, 20)
     update.submitted_at = utcnow()
 

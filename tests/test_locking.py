@@ -30,17 +30,11 @@ from app.models import (
 from app.reports.content import fingerprint, report_content
 from tests.conftest import csrf_token
 from tests.demo_ids import demo_ids
+from tests.personas import (
+    ANGELA_PROBERT, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS,
+    READERS, RICHARD_CARR, STEVE_COX,
+)
 
-PM_GOV = "louisa.simpson@example.org"
-PM_PPD = "jodie.townsend@example.org"
-PM_PTN_CCC = "peter.tonks@example.org"
-SPONSOR_GOV_CMT = "nick.bell@example.org"
-CMT_OTHER = "steve.cox@example.org"
-PMO = "heidi.robinson@example.org"
-LEAD_DIRECTOR = "angela.probert@example.org"
-IIB = "richard.carr@example.org"
-VIEWER = "committee.member@example.org"
-READERS = {IIB, VIEWER}
 
 CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
 STATE_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -199,7 +193,7 @@ def plausible_form(endpoint: str, values: dict, ids) -> dict:
 
 
 def test_no_state_changing_route_changes_a_locked_period_for_anyone(app, signed_in, ids):
-    people = [PM_GOV, SPONSOR_GOV_CMT, PMO, LEAD_DIRECTOR, CMT_OTHER, IIB]
+    people = [LOUISA_SIMPSON, NICK_BELL, HEIDI_ROBINSON, ANGELA_PROBERT, STEVE_COX, RICHARD_CARR]
     rules = [
         rule
         for rule in app.url_map.iter_rules()
@@ -483,7 +477,7 @@ def test_reopening_keeps_the_signed_off_revision_and_returns_only_the_named_work
         version = signed_off_revision(ids, "sep_oct").version
         db.session.remove()
 
-    cmt = signed_in(CMT_OTHER)
+    cmt = signed_in(STEVE_COX)
     page = cmt.get(f"/periods/{period_id}/reopen")
     assert page.status_code == 200
     response = cmt.post(
@@ -519,23 +513,23 @@ def test_reopening_keeps_the_signed_off_revision_and_returns_only_the_named_work
         assert after["risks"] == before["risks"]
         db.session.remove()
 
-    for email in (IIB, VIEWER, CMT_OTHER):
+    for email in (RICHARD_CARR, COMMITTEE_MEMBER, STEVE_COX):
         client = signed_in(email)
         page = client.get(f"/periods/{period_id}/revisions/1")
         assert page.status_code == 200, email
         assert original_fingerprint in page.get_data(as_text=True), email
         # Revision 2 is being prepared: officers read it as a draft, readers cannot see it at all.
         being_prepared = client.get(f"/periods/{period_id}/revisions/2")
-        if email == CMT_OTHER:
+        if email == STEVE_COX:
             assert being_prepared.status_code == 200
             assert "DRAFT – not signed off" in being_prepared.get_data(as_text=True)
         else:
             assert being_prepared.status_code == 404, email
 
-    pm = signed_in(PM_GOV)
+    pm = signed_in(LOUISA_SIMPSON)
     assert pm.get(f"/updates/{governance_id}/edit").status_code == 200
     assert "Edit the draft" in pm.get(f"/updates/{governance_id}").get_data(as_text=True)
-    project_managers = {"PRC": pm, "PPD": signed_in(PM_PPD), "PTN": signed_in(PM_PTN_CCC)}
+    project_managers = {"PRC": pm, "PPD": signed_in(JODIE_TOWNSEND), "PTN": signed_in(PETER_TONKS)}
     project_managers["CCC"] = project_managers["PTN"]
     for code, client in project_managers.items():
         update_id = ids.update(code, "sep_oct")

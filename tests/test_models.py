@@ -19,6 +19,7 @@ from app.models import (
 )
 from app.rag import RAG_DEFINITIONS
 from tests.demo_ids import demo_ids
+from tests.personas import COMMITTEE_MEMBER, NICK_BELL
 
 
 def test_rag_has_the_five_seed_levels_from_best_to_worst():
@@ -38,7 +39,7 @@ def test_rag_definitions_are_the_seed_methodology():
 def test_emails_are_unique_whatever_their_case(app):
     with app.app_context():
         duplicate = User(name="Another Nick", email="Nick.Bell@Example.org", password_hash="x")
-        assert duplicate.email == "nick.bell@example.org"
+        assert duplicate.email == NICK_BELL
         db.session.add(duplicate)
         with pytest.raises(IntegrityError):
             db.session.commit()
@@ -48,7 +49,7 @@ def test_emails_are_unique_whatever_their_case(app):
 def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app):
     ids = demo_ids(app)
     with app.app_context():
-        person = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        person = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
         db.session.add(RoleAssignment(user_id=person.id, role=Role.SPONSOR, workstream_id=None))
         with pytest.raises(IntegrityError):
             db.session.commit()
@@ -61,7 +62,7 @@ def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app):
 
 def test_a_programme_role_cannot_be_granted_twice(app):
     with app.app_context():
-        person = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        person = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
         db.session.add(RoleAssignment(user_id=person.id, role=Role.VIEWER))
         with pytest.raises(IntegrityError):
             db.session.commit()

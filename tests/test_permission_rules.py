@@ -6,13 +6,7 @@ from app.extensions import db
 from app.models import User, Workstream
 from app.permissions import can
 from tests.conftest import rolled_back
-
-OFFICERS = {
-    "louisa.simpson@example.org", "jodie.townsend@example.org", "peter.tonks@example.org", "nick.bell@example.org",
-    "steve.cox@example.org", "richard.kenny@example.org", "kate.mcfarlane@example.org", "heidi.robinson@example.org",
-    "thomas.farmer@example.org", "angela.probert@example.org",
-}
-READERS = {"richard.carr@example.org", "committee.member@example.org"}
+from tests.personas import COMMITTEE_MEMBER, EVERYONE, LOUISA_SIMPSON, NICK_BELL
 
 
 def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account_with_no_role_may_not(app):
@@ -20,8 +14,8 @@ def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account
         nobody = User(name="No Role", email="no.role@example.org", password_hash="not-used")
         db.session.add(nobody)
         db.session.commit()
-        people = db.session.scalars(sa.select(User).where(User.email.in_(OFFICERS | READERS))).all()
-        assert {p.email for p in people} == OFFICERS | READERS
+        people = db.session.scalars(sa.select(User).where(User.email.in_(EVERYONE))).all()
+        assert {p.email for p in people} == set(EVERYONE)
         for workstream in db.session.scalars(sa.select(Workstream)):
             for person in people:
                 assert can(person, "view_workstream", workstream), (person.email, workstream.code)
@@ -35,7 +29,7 @@ def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitt
 
     ids = demo_ids(app)
     with rolled_back(app):
-        pm = db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
+        pm = db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         others = db.session.get(WorkstreamUpdate, ids.update("PPD", "nov_dec"))
         assert can(pm, "edit", update)
@@ -55,9 +49,9 @@ def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor
 
     ids = demo_ids(app)
     with rolled_back(app):
-        pm = db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
-        sponsor = db.session.scalar(sa.select(User).where(User.email == "nick.bell@example.org"))
-        viewer = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        pm = db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
+        sponsor = db.session.scalar(sa.select(User).where(User.email == NICK_BELL))
+        viewer = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
         draft = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         assert can(pm, "submit", draft)
         assert not can(viewer, "submit", draft)
@@ -70,7 +64,7 @@ def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_an
 
     ids = demo_ids(app)
     with rolled_back(app):
-        viewer = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        viewer = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
         signed_off = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         open_period = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         open_period.state = UpdateState.APPROVED

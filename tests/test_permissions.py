@@ -6,12 +6,15 @@ from app.extensions import db
 from app.models import ProgrammeReport, ReportState, UpdateState, User, WorkstreamUpdate
 from app.permissions import can
 from tests.demo_ids import demo_ids
+from tests.personas import (
+    ANGELA_PROBERT, EVERYONE, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, READERS,
+    RICHARD_CARR, STEVE_COX, THOMAS_FARMER,
+)
 
 # Who may see the Governance update of the open period, by its state.
-TEAM = {"louisa.simpson@example.org", "nick.bell@example.org", "heidi.robinson@example.org"}
-PROGRAMME_STAFF = {"steve.cox@example.org", "angela.probert@example.org"}
-OTHER_OFFICERS = {"jodie.townsend@example.org", "thomas.farmer@example.org", "peter.tonks@example.org"}
-READERS = {"richard.carr@example.org", "committee.member@example.org"}
+TEAM = {LOUISA_SIMPSON, NICK_BELL, HEIDI_ROBINSON}
+PROGRAMME_STAFF = {STEVE_COX, ANGELA_PROBERT}
+OTHER_OFFICERS = {JODIE_TOWNSEND, THOMAS_FARMER, PETER_TONKS}
 
 
 def user(email):
@@ -36,7 +39,7 @@ def test_readers_may_view_updates_of_a_signed_off_period(app):
     ids = demo_ids(app)
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
-        for email in TEAM | PROGRAMME_STAFF | OTHER_OFFICERS | READERS:
+        for email in EVERYONE:
             assert can(user(email), "view_update", update), email
 
 
@@ -49,7 +52,7 @@ def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app):
         from app.models import ReportingPeriod
 
         period = db.session.get(ReportingPeriod, ids.periods["sep_oct"])
-        assert can(user("richard.carr@example.org"), "view_period", period)
+        assert can(user(RICHARD_CARR), "view_period", period)
 
 
 def test_readers_may_not_view_an_open_period(app):
@@ -60,13 +63,13 @@ def test_readers_may_not_view_an_open_period(app):
         period = db.session.get(ReportingPeriod, ids.periods["nov_dec"])
         for email in READERS:
             assert not can(user(email), "view_period", period)
-        assert can(user("jodie.townsend@example.org"), "view_period", period)
+        assert can(user(JODIE_TOWNSEND), "view_period", period)
 
 
 def test_only_the_pmo_administers(app):
     with app.test_request_context():
-        assert can(user("heidi.robinson@example.org"), "administer")
-        for email in TEAM - {"heidi.robinson@example.org"} | PROGRAMME_STAFF | READERS:
+        assert can(user(HEIDI_ROBINSON), "administer")
+        for email in set(EVERYONE) - {HEIDI_ROBINSON}:
             assert not can(user(email), "administer"), email
 
 
@@ -78,7 +81,7 @@ def test_nobody_signed_out_or_deactivated_may_do_anything(app):
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         assert not can(AnonymousUserMixin(), "view_update", update)
         assert not can(None, "view_update", update)
-        pmo = user("heidi.robinson@example.org")
+        pmo = user(HEIDI_ROBINSON)
         pmo.active = False
         assert not can(pmo, "view_update", update)
         assert not can(pmo, "administer")
@@ -87,4 +90,4 @@ def test_nobody_signed_out_or_deactivated_may_do_anything(app):
 def test_an_unknown_action_is_a_programming_error(app):
     with app.test_request_context():
         with pytest.raises(KeyError):
-            can(user("heidi.robinson@example.org"), "delete_everything")
+            can(user(HEIDI_ROBINSON), "delete_everything")

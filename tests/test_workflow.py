@@ -27,6 +27,7 @@ from app.models.types import utcnow
 from app.reports.services import lock
 from tests.conftest import rolled_back
 from tests.demo_ids import demo_ids
+from tests.personas import LOUISA_SIMPSON, STEVE_COX
 
 # Each capacity is one role, relative to the Governance workstream.
 CAPACITIES = {
@@ -148,7 +149,7 @@ def complete_governance_update(ids, state, submitter=SOMEONE_ELSE):
     update.state = state
     if state is not UpdateState.DRAFT:
         update.completed_by = (
-            db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
+            db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
             if submitter == SOMEONE_ELSE
             else persona(submitter)
         )
@@ -169,7 +170,7 @@ def governance_report_in(ids, state, ready="ready"):
     report.overview = "Steady progress across the programme."
     db.session.commit()
     if state is not ReportState.OPEN:
-        cmt = db.session.scalar(sa.select(User).where(User.email == "steve.cox@example.org"))
+        cmt = db.session.scalar(sa.select(User).where(User.email == STEVE_COX))
         lock(report, cmt, dt.date(2024, 1, 9), utcnow())
         db.session.commit()
     if state is ReportState.REOPENED:
