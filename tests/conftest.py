@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import User
 from app.reports.rendering import forget_bodies
 from tests.databases import make_test_databases
+from tests.demo_ids import demo_ids
 
 
 def build_app(database_url: str):
@@ -59,6 +60,12 @@ def app(session_app, databases):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def ids(app):
+    """The demo's periods, workstreams and updates by name (tests/demo_ids.py)."""
+    return demo_ids(app)
 
 
 def csrf_token(html: str) -> str:

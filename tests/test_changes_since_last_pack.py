@@ -195,8 +195,7 @@ def test_readers_see_the_changes_on_the_report_page_and_in_the_word_pack(app, si
     assert f"GOV-M05 (Governance and decision making): {expected['milestones_slipped'][0]['description']}, 1 period late" in page
 
 
-def test_before_anyone_works_on_the_open_period_nothing_is_listed_as_changed(app):
-    ids = demo_ids(app)
+def test_before_anyone_works_on_the_open_period_nothing_is_listed_as_changed(app, ids):
     with app.test_request_context():
         report = db.session.scalar(
             sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["nov_dec"])

@@ -16,17 +16,11 @@ from app.extensions import db
 from app.models import ProgrammeReport
 from app.reports.content import report_content
 from app.reports.docx_export import build_docx
-from tests.demo_ids import demo_ids
+from tests.demo_ids import TITLES, demo_ids
 
 DRAFT_MARK = "DRAFT – not signed off"
 PERIOD = "1 September 2023 – 31 October 2023"
-WORKSTREAMS = [
-    "Governance and decision making",
-    "Procurement",
-    "Project plans and delivery",
-    "Partnership working",
-    "Confidence, culture and capacity",
-]
+WORKSTREAMS = list(TITLES.values())
 TOP_SECTIONS = [
     "Lead Executive Director Overview",
     "Individual Workstream Status",

@@ -27,7 +27,6 @@ from app.models import (
 )
 from app.updates.services import draft_fields
 from tests.conftest import csrf_token
-from tests.demo_ids import demo_ids
 from tests.personas import HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, RICHARD_CARR, STEVE_COX
 
 
@@ -44,11 +43,6 @@ LONG_FIELDS = {
     "workstream_description": "The project description must be 20,000 characters or fewer",
     "outcomes": "The project outcomes must be 20,000 characters or fewer",
 }
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 @pytest.fixture
@@ -1255,12 +1249,11 @@ def test_a_browser_changing_the_outcomes_after_someone_elses_save_of_another_fie
     assert stored(app, update_id)["outcomes"].endswith("A new outcome")
 
 
-def test_a_save_that_races_another_is_merged_not_an_error(app):
+def test_a_save_that_races_another_is_merged_not_an_error(app, ids):
     """Two saves read the same version; the one that writes second reads the draft again under its lock
     and merges (or conflicts), never fails and never overwrites."""
     from app.updates.services import save_draft
 
-    ids = demo_ids(app)
     update_id = ids.update("PRC", "nov_dec")
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, update_id)

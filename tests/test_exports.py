@@ -4,7 +4,6 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ProgrammeReport, ReportExport
 from app.reports import exports
-from tests.demo_ids import demo_ids
 from tests.personas import RICHARD_CARR, STEVE_COX
 
 
@@ -14,8 +13,7 @@ def stored(app):
         return sorted(db.session.execute(sa.select(ReportExport.report_id, ReportExport.format)).all())
 
 
-def test_a_signed_off_pack_is_built_once_then_served_as_stored(app, signed_in, monkeypatch):
-    ids = demo_ids(app)
+def test_a_signed_off_pack_is_built_once_then_served_as_stored(app, ids, signed_in, monkeypatch):
     client = signed_in(RICHARD_CARR)
     path = f"/periods/{ids.periods['sep_oct']}/report.docx"
     first = client.get(path)
@@ -28,8 +26,7 @@ def test_a_signed_off_pack_is_built_once_then_served_as_stored(app, signed_in, m
     assert client.get(path).data == first.data
 
 
-def test_a_stored_pack_for_other_content_is_replaced(app, signed_in):
-    ids = demo_ids(app)
+def test_a_stored_pack_for_other_content_is_replaced(app, ids, signed_in):
     with app.app_context():
         report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["sep_oct"]))
         db.session.add(ReportExport(report_id=report.id, format="docx", content_fingerprint="0" * 64, data=b"old"))
@@ -41,8 +38,7 @@ def test_a_stored_pack_for_other_content_is_replaced(app, signed_in):
         assert len(kept) == 1 and kept[0].content_fingerprint != "0" * 64
 
 
-def test_a_draft_pack_is_never_stored(app, signed_in):
-    ids = demo_ids(app)
+def test_a_draft_pack_is_never_stored(app, ids, signed_in):
     assert signed_in(STEVE_COX).get(f"/periods/{ids.periods['nov_dec']}/report.docx").status_code == 200
     assert stored(app) == []
 
@@ -54,8 +50,7 @@ def test_build_missing_builds_every_signed_off_pack_once(app):
     assert sorted(fmt for _report, fmt in stored(app)) == ["docx", "docx", "pdf", "pdf"]
 
 
-def test_packs_are_built_in_the_background_after_sign_off_when_configured(app):
-    ids = demo_ids(app)
+def test_packs_are_built_in_the_background_after_sign_off_when_configured(app, ids):
     app.config["PREBUILD_PACKS"] = True
     try:
         with app.test_request_context():

@@ -29,14 +29,13 @@ from app.models import (
 )
 from app.reports.content import fingerprint, report_content
 from tests.conftest import csrf_token
-from tests.demo_ids import demo_ids
+from tests.demo_ids import CODES
 from tests.personas import (
     ANGELA_PROBERT, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS,
     READERS, RICHARD_CARR, STEVE_COX,
 )
 
 
-CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
 STATE_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Signing in and out change who is signed in, not any content.
 # Accounts and sessions, not report content: covered by tests/test_accounts.py and the authorisation matrix.
@@ -52,11 +51,6 @@ AUTH_ENDPOINTS = {
 # The one route that acts on a locked period by design: a CMT member reopens it as a new revision,
 # leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.
 SANCTIONED_ON_LOCKED = {"periods.reopen": Role.CMT_MEMBER}
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def rows(table, *where, order_by=None):

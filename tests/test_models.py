@@ -18,7 +18,6 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.rag import RAG_DEFINITIONS
-from tests.demo_ids import demo_ids
 from tests.personas import COMMITTEE_MEMBER, NICK_BELL
 
 
@@ -46,8 +45,7 @@ def test_emails_are_unique_whatever_their_case(app):
         db.session.rollback()
 
 
-def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app):
-    ids = demo_ids(app)
+def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app, ids):
     with app.app_context():
         person = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
         db.session.add(RoleAssignment(user_id=person.id, role=Role.SPONSOR, workstream_id=None))
@@ -82,8 +80,7 @@ def test_a_period_must_end_after_it_starts(app):
         db.session.rollback()
 
 
-def test_a_workstream_has_one_update_per_period(app):
-    ids = demo_ids(app)
+def test_a_workstream_has_one_update_per_period(app, ids):
     with app.app_context():
         db.session.add(WorkstreamUpdate(workstream_id=ids.workstreams["GOV"], period_id=ids.periods["nov_dec"]))
         with pytest.raises(IntegrityError):
@@ -91,8 +88,7 @@ def test_a_workstream_has_one_update_per_period(app):
         db.session.rollback()
 
 
-def test_an_unknown_rating_cannot_be_stored(app):
-    ids = demo_ids(app)
+def test_an_unknown_rating_cannot_be_stored(app, ids):
     with app.app_context():
         with pytest.raises((StatementError, LookupError)):
             db.session.execute(
@@ -103,8 +99,7 @@ def test_an_unknown_rating_cannot_be_stored(app):
         db.session.rollback()
 
 
-def test_saving_an_update_from_an_older_version_fails(app):
-    ids = demo_ids(app)
+def test_saving_an_update_from_an_older_version_fails(app, ids):
     with app.app_context():
         mine = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         assert mine.version == 1
@@ -123,8 +118,7 @@ def test_saving_an_update_from_an_older_version_fails(app):
         assert (stored.engagement, stored.key_activities, stored.version) == ("Their text", "", 2)
 
 
-def test_each_save_increments_the_version(app):
-    ids = demo_ids(app)
+def test_each_save_increments_the_version(app, ids):
     with app.app_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         update.key_activities = "First"

@@ -6,17 +6,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import WorkstreamUpdate
-from tests.demo_ids import demo_ids
 from tests.personas import (
     ANGELA_PROBERT, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, READERS,
     RICHARD_CARR, SOMEONE_IN_EACH_ROLE, STEVE_COX, THOMAS_FARMER,
 )
 
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def page_paths(ids):

@@ -22,12 +22,10 @@ def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account
             assert not can(nobody, "view_workstream", workstream), workstream.code
 
 
-def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitted_nor_another_workstreams(app):
+def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitted_nor_another_workstreams(app, ids):
     from app import workflow
     from app.models import RAG, MilestoneStatus, WorkstreamUpdate
-    from tests.demo_ids import demo_ids
 
-    ids = demo_ids(app)
     with rolled_back(app):
         pm = db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
@@ -43,11 +41,9 @@ def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitt
         assert not can(pm, "edit", update)
 
 
-def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor_may_not_approve_a_draft(app):
+def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor_may_not_approve_a_draft(app, ids):
     from app.models import WorkstreamUpdate
-    from tests.demo_ids import demo_ids
 
-    ids = demo_ids(app)
     with rolled_back(app):
         pm = db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
         sponsor = db.session.scalar(sa.select(User).where(User.email == NICK_BELL))
@@ -58,11 +54,9 @@ def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor
         assert not can(sponsor, "approve", draft)
 
 
-def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_and_an_account_with_no_role_never(app):
+def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_and_an_account_with_no_role_never(app, ids):
     from app.models import UpdateState, WorkstreamUpdate
-    from tests.demo_ids import demo_ids
 
-    ids = demo_ids(app)
     with rolled_back(app):
         viewer = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
         signed_off = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))

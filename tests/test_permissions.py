@@ -5,7 +5,6 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ProgrammeReport, ReportState, UpdateState, User, WorkstreamUpdate
 from app.permissions import can
-from tests.demo_ids import demo_ids
 from tests.personas import (
     ANGELA_PROBERT, EVERYONE, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, READERS,
     RICHARD_CARR, STEVE_COX, THOMAS_FARMER,
@@ -22,8 +21,7 @@ def user(email):
 
 
 @pytest.mark.parametrize("state", list(UpdateState))
-def test_who_may_view_an_update_in_an_open_period(app, state):
-    ids = demo_ids(app)
+def test_who_may_view_an_update_in_an_open_period(app, ids, state):
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         update.state = state
@@ -35,16 +33,14 @@ def test_who_may_view_an_update_in_an_open_period(app, state):
             assert not can(user(email), "view_update", update), email
 
 
-def test_readers_may_view_updates_of_a_signed_off_period(app):
-    ids = demo_ids(app)
+def test_readers_may_view_updates_of_a_signed_off_period(app, ids):
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         for email in EVERYONE:
             assert can(user(email), "view_update", update), email
 
 
-def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app):
-    ids = demo_ids(app)
+def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app, ids):
     with app.app_context():
         db.session.add(ProgrammeReport(period_id=ids.periods["sep_oct"], revision=2, state=ReportState.REOPENED))
         db.session.commit()
@@ -55,8 +51,7 @@ def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app):
         assert can(user(RICHARD_CARR), "view_period", period)
 
 
-def test_readers_may_not_view_an_open_period(app):
-    ids = demo_ids(app)
+def test_readers_may_not_view_an_open_period(app, ids):
     with app.test_request_context():
         from app.models import ReportingPeriod
 
@@ -73,10 +68,9 @@ def test_only_the_pmo_administers(app):
             assert not can(user(email), "administer"), email
 
 
-def test_nobody_signed_out_or_deactivated_may_do_anything(app):
+def test_nobody_signed_out_or_deactivated_may_do_anything(app, ids):
     from flask_login import AnonymousUserMixin
 
-    ids = demo_ids(app)
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         assert not can(AnonymousUserMixin(), "view_update", update)

@@ -27,7 +27,6 @@ from app.models import RAG, Milestone, ProgrammeReport, ReportingPeriod, ReportS
 from app.reports.signed_off import sections_disagreeing_with_snapshots
 from app.updates.rows import NEXT_MILESTONES, RISKS, add_row
 from app.updates.services import draft_fields, save_draft
-from tests.demo_ids import demo_ids
 from tests.personas import COMMITTEE_MEMBER, HEIDI_ROBINSON, LOUISA_SIMPSON, NICK_BELL, READERS, RICHARD_CARR
 
 
@@ -44,11 +43,6 @@ MARKER_DATES = [
 LIVE_ONLY_WORDS = ["Not yet signed off", "(proposed)", "Returned", "Reopened"]
 NOT_SIGNED_OFF = "Not yet signed off"
 PACKS = ("pdf", "docx")
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def _person(email: str) -> User:

@@ -9,16 +9,10 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import ProgrammeReport
-from tests.demo_ids import demo_ids
+from tests.demo_ids import TITLES
 from tests.personas import COMMITTEE_MEMBER, LOUISA_SIMPSON, RICHARD_CARR, STEVE_COX
 
-WORKSTREAMS = [
-    "Governance and decision making",
-    "Procurement",
-    "Project plans and delivery",
-    "Partnership working",
-    "Confidence, culture and capacity",
-]
+WORKSTREAMS = list(TITLES.values())
 SECTIONS = [
     "Programme Level Highlight Report for the Period: 1 September 2023 – 31 October 2023",
     "Lead Executive Director Overview",
@@ -29,11 +23,6 @@ SECTIONS = [
     "Appendix: RAG methodology",
     "Sign-off",
 ]
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def fingerprint_of(app, period_id):

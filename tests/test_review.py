@@ -22,17 +22,11 @@ from app.models import (
 )
 from app.periods.services import open_period
 from app.updates.review import build_review, text_changed, word_diff
-from tests.demo_ids import demo_ids
 from tests.personas import JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL
 
 
 # Words from the approved Sep–Oct Procurement report's key activities.
 SEP_OCT_PRC_PHRASE = "The subgroup meets fortnightly to monitor progress"
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def get_update(ids, code, period="nov_dec") -> WorkstreamUpdate:

@@ -12,26 +12,15 @@ from app.models import RAG, ProgrammeReport, UpdateState, User, Workstream, Work
 from app.models.types import utcnow
 from app.periods.services import open_period
 from app.reports.services import lock
-from tests.demo_ids import demo_ids
+from tests.demo_ids import TITLES
 from tests.personas import COMMITTEE_MEMBER, LOUISA_SIMPSON, RICHARD_CARR, STEVE_COX
 
 
 JUL_AUG = "1 July 2023 – 31 August 2023"
 SEP_OCT = "1 September 2023 – 31 October 2023"
 NOV_DEC = "1 November 2023 – 31 December 2023"
-WORKSTREAMS = [
-    "Governance and decision making",
-    "Procurement",
-    "Project plans and delivery",
-    "Partnership working",
-    "Confidence, culture and capacity",
-]
+WORKSTREAMS = list(TITLES.values())
 SIGNED_OFF_RATINGS = {name: ("Green", "Green") for name in WORKSTREAMS} | {"Partnership working": ("Green/Amber", "Green/Amber")}
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def text(fragment: str) -> str:

@@ -21,28 +21,15 @@ from app.models import (
 )
 from app.reports.content import fingerprint
 from tests.conftest import csrf_token
-from tests.demo_ids import demo_ids
+from tests.demo_ids import CODES, TITLES
 from tests.personas import (
     ANGELA_PROBERT, CMT_MEMBERS, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL,
     PETER_TONKS, PROJECT_MANAGER_OF, RICHARD_CARR, SOMEONE_IN_EACH_ROLE, SPONSOR_OF, STEVE_COX, THOMAS_FARMER,
 )
 
 
-CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
-TITLES = {
-    "GOV": "Governance and decision making",
-    "PRC": "Procurement",
-    "PPD": "Project plans and delivery",
-    "PTN": "Partnership working",
-    "CCC": "Confidence, culture and capacity",
-}
 HTMX = {"HX-Request": "true"}
 FINGERPRINT = re.compile(r"wm-fingerprint[^>]*>\s*([0-9a-f]{64})\s*<")
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 @pytest.fixture

@@ -23,17 +23,11 @@ from app.models import (
     WorkstreamUpdate,
 )
 from tests.conftest import rolled_back
-from tests.demo_ids import demo_ids
 from tests.personas import ANGELA_PROBERT, COMMITTEE_MEMBER, LOUISA_SIMPSON, NICK_BELL, STEVE_COX
 
 
 LOCKED = "The period is signed off and locked. A CMT member can reopen it as a new revision."
 CHANGED = "It changed while you were looking at it. Reload the page to see the latest version."
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def person(email):

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import RAG, MilestoneStatus, UpdateState, User, WorkstreamUpdate
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.demo_ids import demo_ids
 from tests.personas import ANGELA_PROBERT, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, SPONSOR_OF, STEVE_COX
 
 
@@ -47,8 +46,7 @@ def approve_the_other_workstreams(app, ids):
         db.session.commit()
 
 
-def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
-    ids = demo_ids(app)
+def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app, ids):
     update_path = f"/updates/{ids.update('GOV', 'nov_dec')}"
     period_path = f"/periods/{ids.periods['nov_dec']}"
 
@@ -137,8 +135,7 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     expect(page.get_by_role("heading", level=1)).to_have_text("This cannot be changed now")
 
 
-def test_cmt_reopens_a_signed_off_report_as_revision_2_and_revision_1_stays_readable(page, app):
-    ids = demo_ids(app)
+def test_cmt_reopens_a_signed_off_report_as_revision_2_and_revision_1_stays_readable(page, app, ids):
     period_path = f"/periods/{ids.periods['sep_oct']}"
     sign_in_as(page, STEVE_COX)
     visit(page, period_path)

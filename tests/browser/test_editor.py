@@ -157,8 +157,7 @@ def by_text(text):
     return f"el.textContent.trim().replace(/\\s+/g, ' ') === {text!r}"
 
 
-def test_a_draft_can_be_completed_and_submitted_with_the_keyboard_alone(page, app):
-    ids = demo_ids(app)
+def test_a_draft_can_be_completed_and_submitted_with_the_keyboard_alone(page, app, ids):
     page.goto("/sign-in")
     tab_to(page, by_id("email"))
     page.keyboard.type(LOUISA_SIMPSON)

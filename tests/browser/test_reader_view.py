@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
 from tests.personas import HEIDI_ROBINSON, RICHARD_CARR
-from tests.test_reader_view import MARKER, changed, ids  # noqa: F401 (fixtures)
+from tests.test_reader_view import MARKER, changed  # noqa: F401 (a fixture)
 
 
 def test_staff_pages_with_values_not_yet_signed_off_are_accessible(page, changed):  # noqa: F811

@@ -5,7 +5,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.demo_ids import demo_ids
 from tests.personas import RICHARD_CARR, STEVE_COX
 from tests.test_trends import add_periods
 
@@ -16,8 +15,7 @@ NOV_DEC = "1 November 2023 – 31 December 2023"
     ("email", "periods"),
     [(STEVE_COX, ["Green/Amber", "Green/Amber", "Not agreed"]), (RICHARD_CARR, ["Green/Amber", "Green/Amber"])],
 )
-def test_trend_chart_and_heatmap_are_shown_and_accessible(page, app, email, periods):
-    ids = demo_ids(app)
+def test_trend_chart_and_heatmap_are_shown_and_accessible(page, app, ids, email, periods):
     sign_in_as(page, email)
 
     visit(page, f"/workstreams/{ids.workstreams['PTN']}")
@@ -45,8 +43,7 @@ def test_trend_chart_and_heatmap_are_shown_and_accessible(page, app, email, peri
     assert_accessible(page)
 
 
-def test_heatmap_and_a_long_chart_scroll_inside_their_regions_on_a_narrow_screen(page, app):
-    ids = demo_ids(app)
+def test_heatmap_and_a_long_chart_scroll_inside_their_regions_on_a_narrow_screen(page, app, ids):
     add_periods(app, 7)
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in_as(page, STEVE_COX)
