@@ -97,6 +97,46 @@ def signed_in(app):
     return sign_in_as
 
 
+@pytest.fixture
+def person(signed_in):
+    """A signed-in client that knows its CSRF token (from the page's <meta name="csrf-token">), as `token`."""
+
+    def sign_in_as(email: str):
+        client = signed_in(email)
+        client.token = csrf_token(text(client.get("/")))
+        return client
+
+    return sign_in_as
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def htmx_headers(client) -> dict:
+    return {"HX-Request": "true", "X-CSRFToken": client.token}
+
+
+def post(client, path, data=None, htmx=False, **fields):
+    """POST as the page's forms do, from a `person` client: the csrf_token field, and with htmx also its header."""
+    data = {"csrf_token": client.token, **(data or {}), **fields}
+    return client.post(path, data=data, headers=htmx_headers(client) if htmx else {})
+
+
+def error_beside(html: str, field_id: str) -> str:
+    """The error message shown beside the field (GOV.UK's <p id="FIELD-error">), or '' when there is none."""
+    match = re.search(rf'<p id="{re.escape(field_id)}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
+    if not match:
+        return ""
+    message = re.sub(r'<span class="govuk-visually-hidden">Error:</span>', "", match.group(1))
+    return re.sub(r"\s+", " ", message).strip()
+
+
+def user_by_email(email: str) -> User:
+    """The user with this email, read in the app context the caller is in."""
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
 def user_id(app, email: str) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(User.id).where(User.email == email))

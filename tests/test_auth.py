@@ -1,12 +1,10 @@
 """Signing in and out."""
 import re
 
-import sqlalchemy as sa
-
 from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import User
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, sign_in, user_by_email
 from tests.personas import JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL
 
 
@@ -48,7 +46,7 @@ def test_empty_fields_get_a_message_beside_each(client):
 
 def test_deactivated_account_cannot_sign_in(app, client):
     with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == JODIE_TOWNSEND))
+        user = user_by_email(JODIE_TOWNSEND)
         user.active = False
         db.session.commit()
     response = sign_in(client, JODIE_TOWNSEND)
@@ -60,7 +58,7 @@ def test_deactivation_ends_an_existing_session(app, signed_in):
     client = signed_in(JODIE_TOWNSEND)
     assert client.get("/").status_code == 200
     with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == JODIE_TOWNSEND))
+        user = user_by_email(JODIE_TOWNSEND)
         user.active = False
         db.session.commit()
     assert client.get("/").status_code == 302

@@ -67,7 +67,7 @@ from tests.authorization_matrix import (
     cases,
     same_in_every_state,
 )
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON, NICK_BELL
 
@@ -160,10 +160,6 @@ class Objects:
     session_tokens: dict  # user id -> the session token built (an ended session replaces it)
 
 
-def _person(email: str) -> User:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def _complete(update: WorkstreamUpdate, state: UpdateState) -> None:
     update.key_activities = "Terms of reference agreed; board papers issued on time."
     update.engagement = "Monthly governance forum held."
@@ -174,13 +170,13 @@ def _complete(update: WorkstreamUpdate, state: UpdateState) -> None:
     for milestone in update.milestones_this_period:
         milestone.status = MilestoneStatus.COMPLETE
     update.state = state
-    update.completed_by = _person(LOUISA_SIMPSON)
+    update.completed_by = user_by_email(LOUISA_SIMPSON)
     update.completion_date = dt.date(2023, 12, 20)
     update.submitted_at = utcnow()
     if state is UpdateState.APPROVED:
         update.sponsor_comments = "Good progress."
         update.agreed_rag = RAG.GREEN
-        update.approved_by = _person(NICK_BELL)
+        update.approved_by = user_by_email(NICK_BELL)
         update.approved_at = utcnow()
 
 

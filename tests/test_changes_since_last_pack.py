@@ -12,11 +12,12 @@ import sqlalchemy as sa
 
 from app import workflow
 from app.extensions import db
-from app.models import RAG, MilestoneStatus, ProgrammeReport, ReportState, UpdateState, User, WorkstreamUpdate
+from app.models import RAG, MilestoneStatus, ProgrammeReport, ReportState, UpdateState, WorkstreamUpdate
 from app.reports.content import changes_since_last_pack, report_content
 from app.reports.services import save_overview
 from app.updates.rows import RISKS, add_row, close_risk
 from app.updates.services import draft_fields, milestone_field, save_draft
+from tests.conftest import user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import ANGELA_PROBERT, RICHARD_CARR, STEVE_COX
 
@@ -29,10 +30,6 @@ PRC_M01_NOTE = "The contract register review waits for the new procurement lead.
 GOV_R01_CLOSURE = "The new scheme of delegation removes this risk."
 NEW_RISK = {"description": "Decision-making slows while the committee structure changes.",
             "mitigation": "An interim delegation agreed by the Chief Executive."}
-
-
-def person(email):
-    return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def nov_dec_update(ids, code):
@@ -110,11 +107,11 @@ def signed_off(app):
         report = db.session.scalar(
             sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["nov_dec"])
         )
-        save_overview(report, person(ANGELA_PROBERT), "Steady progress, with governance decisions deferred.")
+        save_overview(report, user_by_email(ANGELA_PROBERT), "Steady progress, with governance decisions deferred.")
         db.session.commit()
         draft_changes = report_content(report.period, report)["changes"]
         signed = workflow.perform(
-            "sign_off", report, person(STEVE_COX), version=report.version, cmt_meeting_date=dt.date(2024, 1, 9)
+            "sign_off", report, user_by_email(STEVE_COX), version=report.version, cmt_meeting_date=dt.date(2024, 1, 9)
         )
         assert signed.state is ReportState.SIGNED_OFF
 

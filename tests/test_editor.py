@@ -20,13 +20,12 @@ from app.models import (
     MilestoneStatus,
     Risk,
     UpdateState,
-    User,
     Workstream,
     WorkstreamOutcome,
     WorkstreamUpdate,
 )
 from app.updates.services import draft_fields
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, error_beside, htmx_headers, post, text, user_by_email
 from tests.personas import HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, RICHARD_CARR, STEVE_COX
 
 
@@ -45,46 +44,11 @@ LONG_FIELDS = {
 }
 
 
-@pytest.fixture
-def person(signed_in):
-    """A signed-in client that knows its CSRF token (from the page's <meta name="csrf-token">)."""
-
-    def sign_in_as(email):
-        client = signed_in(email)
-        client.token = csrf_token(client.get("/").get_data(as_text=True))
-        return client
-
-    return sign_in_as
-
-
 # --- Requests and pages ------------------------------------------------------------------------------------
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def htmx_headers(client) -> dict:
-    return {"HX-Request": "true", "X-CSRFToken": client.token}
 
 
 def get(client, path, htmx=False, **params):
     return client.get(path, query_string=params, headers=htmx_headers(client) if htmx else {})
-
-
-def post(client, path, data=None, htmx=False, **fields):
-    """POST as the page's forms do: the csrf_token field, and with htmx also its header."""
-    data = {"csrf_token": client.token, **(data or {}), **fields}
-    return client.post(path, data=data, headers=htmx_headers(client) if htmx else {})
-
-
-def error_beside(html: str, field_id: str) -> str:
-    """The error message shown beside the field (GOV.UK's <p id="FIELD-error">), or '' when there is none."""
-    match = re.search(rf'<p id="{re.escape(field_id)}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
-    if not match:
-        return ""
-    message = re.sub(r'<span class="govuk-visually-hidden">Error:</span>', "", match.group(1))
-    return re.sub(r"\s+", " ", message).strip()
 
 
 def flashes(html: str) -> list[str]:
@@ -1257,7 +1221,7 @@ def test_a_save_that_races_another_is_merged_not_an_error(app, ids):
     update_id = ids.update("PRC", "nov_dec")
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, update_id)
-        louisa = db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
+        louisa = user_by_email(LOUISA_SIMPSON)
         base, version = draft_fields(update), update.version
         db.session.commit()  # this request has read the draft and holds no transaction
         # Someone else saves after this request read the draft...

@@ -17,7 +17,7 @@ from markupsafe import escape
 from app.extensions import db
 from app.forms import LONG_TEXT, SHORT_TEXT
 from app.models import AuditEvent, Risk, WorkstreamUpdate
-from tests.conftest import csrf_token, rolled_back
+from tests.conftest import rolled_back
 from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON
 from tests.test_editor import error_beside, list_section, post, text, textarea
@@ -70,10 +70,8 @@ def script_tags(html: str) -> int:
 
 
 @pytest.fixture
-def louisa(signed_in):
-    client = signed_in(LOUISA_SIMPSON)
-    client.token = csrf_token(client.get("/").get_data(as_text=True))
-    return client
+def louisa(person):
+    return person(LOUISA_SIMPSON)
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ from app.reports import exports
 from app.reports.rendering import forget_bodies
 from tests import fuzzing
 from tests.authorization_matrix import CONFLICT, INVALID, MATRIX, OK, PERSONAS
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON
 
@@ -323,10 +323,6 @@ class Fuzz:
         self.sandbox.uninstall()
 
 
-def _person(email: str) -> User:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def _build(ids) -> dict:
     """Single-role personas, an account holder with a reset link, rows of the Governance draft's own in each
     list, and the Procurement update submitted; committed."""
@@ -402,7 +398,7 @@ def _submit(update: WorkstreamUpdate) -> None:
     for milestone in update.milestones_this_period:
         milestone.status = MilestoneStatus.COMPLETE
     update.state = UpdateState.SUBMITTED
-    update.completed_by = _person(LOUISA_SIMPSON)
+    update.completed_by = user_by_email(LOUISA_SIMPSON)
     update.completion_date = dt.date(2023, 12, 20)
     update.submitted_at = utcnow()
 

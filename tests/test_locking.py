@@ -23,12 +23,11 @@ from app.models import (
     RiskStatus,
     Role,
     UpdateState,
-    User,
     Workstream,
     WorkstreamUpdate,
 )
 from app.reports.content import fingerprint, report_content
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, user_by_email
 from tests.demo_ids import CODES
 from tests.personas import (
     ANGELA_PROBERT, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS,
@@ -201,7 +200,7 @@ def test_no_state_changing_route_changes_a_locked_period_for_anyone(app, signed_
         before_counts = counts()
         assert_fingerprint_matches_the_content(ids, "sep_oct")
         is_cmt = {
-            email: db.session.scalar(sa.select(User).where(User.email == email)).has_role(Role.CMT_MEMBER)
+            email: user_by_email(email).has_role(Role.CMT_MEMBER)
             for email in people
         }
         requests = []

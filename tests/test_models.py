@@ -18,6 +18,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.rag import RAG_DEFINITIONS
+from tests.conftest import user_by_email
 from tests.personas import COMMITTEE_MEMBER, NICK_BELL
 
 
@@ -47,7 +48,7 @@ def test_emails_are_unique_whatever_their_case(app):
 
 def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app, ids):
     with app.app_context():
-        person = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
+        person = user_by_email(COMMITTEE_MEMBER)
         db.session.add(RoleAssignment(user_id=person.id, role=Role.SPONSOR, workstream_id=None))
         with pytest.raises(IntegrityError):
             db.session.commit()
@@ -60,7 +61,7 @@ def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app, 
 
 def test_a_programme_role_cannot_be_granted_twice(app):
     with app.app_context():
-        person = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
+        person = user_by_email(COMMITTEE_MEMBER)
         db.session.add(RoleAssignment(user_id=person.id, role=Role.VIEWER))
         with pytest.raises(IntegrityError):
             db.session.commit()

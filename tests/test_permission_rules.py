@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import User, Workstream
 from app.permissions import can
-from tests.conftest import rolled_back
+from tests.conftest import rolled_back, user_by_email
 from tests.personas import COMMITTEE_MEMBER, EVERYONE, LOUISA_SIMPSON, NICK_BELL
 
 
@@ -27,7 +27,7 @@ def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitt
     from app.models import RAG, MilestoneStatus, WorkstreamUpdate
 
     with rolled_back(app):
-        pm = db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
+        pm = user_by_email(LOUISA_SIMPSON)
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         others = db.session.get(WorkstreamUpdate, ids.update("PPD", "nov_dec"))
         assert can(pm, "edit", update)
@@ -45,9 +45,9 @@ def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor
     from app.models import WorkstreamUpdate
 
     with rolled_back(app):
-        pm = db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
-        sponsor = db.session.scalar(sa.select(User).where(User.email == NICK_BELL))
-        viewer = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
+        pm = user_by_email(LOUISA_SIMPSON)
+        sponsor = user_by_email(NICK_BELL)
+        viewer = user_by_email(COMMITTEE_MEMBER)
         draft = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         assert can(pm, "submit", draft)
         assert not can(viewer, "submit", draft)
@@ -58,7 +58,7 @@ def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_an
     from app.models import UpdateState, WorkstreamUpdate
 
     with rolled_back(app):
-        viewer = db.session.scalar(sa.select(User).where(User.email == COMMITTEE_MEMBER))
+        viewer = user_by_email(COMMITTEE_MEMBER)
         signed_off = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         open_period = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         open_period.state = UpdateState.APPROVED

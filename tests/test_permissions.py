@@ -1,10 +1,10 @@
 """The permission rules, asked by name, for every role against updates in every state."""
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ProgrammeReport, ReportState, UpdateState, User, WorkstreamUpdate
+from app.models import ProgrammeReport, ReportState, UpdateState, WorkstreamUpdate
 from app.permissions import can
+from tests.conftest import user_by_email
 from tests.personas import (
     ANGELA_PROBERT, EVERYONE, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, READERS,
     RICHARD_CARR, STEVE_COX, THOMAS_FARMER,
@@ -16,28 +16,24 @@ PROGRAMME_STAFF = {STEVE_COX, ANGELA_PROBERT}
 OTHER_OFFICERS = {JODIE_TOWNSEND, THOMAS_FARMER, PETER_TONKS}
 
 
-def user(email):
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 @pytest.mark.parametrize("state", list(UpdateState))
 def test_who_may_view_an_update_in_an_open_period(app, ids, state):
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         update.state = state
         for email in TEAM | PROGRAMME_STAFF:
-            assert can(user(email), "view_update", update), email
+            assert can(user_by_email(email), "view_update", update), email
         for email in OTHER_OFFICERS:
-            assert can(user(email), "view_update", update) is (state is UpdateState.APPROVED), email
+            assert can(user_by_email(email), "view_update", update) is (state is UpdateState.APPROVED), email
         for email in READERS:
-            assert not can(user(email), "view_update", update), email
+            assert not can(user_by_email(email), "view_update", update), email
 
 
 def test_readers_may_view_updates_of_a_signed_off_period(app, ids):
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         for email in EVERYONE:
-            assert can(user(email), "view_update", update), email
+            assert can(user_by_email(email), "view_update", update), email
 
 
 def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app, ids):
@@ -48,7 +44,7 @@ def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app, ids)
         from app.models import ReportingPeriod
 
         period = db.session.get(ReportingPeriod, ids.periods["sep_oct"])
-        assert can(user(RICHARD_CARR), "view_period", period)
+        assert can(user_by_email(RICHARD_CARR), "view_period", period)
 
 
 def test_readers_may_not_view_an_open_period(app, ids):
@@ -57,15 +53,15 @@ def test_readers_may_not_view_an_open_period(app, ids):
 
         period = db.session.get(ReportingPeriod, ids.periods["nov_dec"])
         for email in READERS:
-            assert not can(user(email), "view_period", period)
-        assert can(user(JODIE_TOWNSEND), "view_period", period)
+            assert not can(user_by_email(email), "view_period", period)
+        assert can(user_by_email(JODIE_TOWNSEND), "view_period", period)
 
 
 def test_only_the_pmo_administers(app):
     with app.test_request_context():
-        assert can(user(HEIDI_ROBINSON), "administer")
+        assert can(user_by_email(HEIDI_ROBINSON), "administer")
         for email in set(EVERYONE) - {HEIDI_ROBINSON}:
-            assert not can(user(email), "administer"), email
+            assert not can(user_by_email(email), "administer"), email
 
 
 def test_nobody_signed_out_or_deactivated_may_do_anything(app, ids):
@@ -75,7 +71,7 @@ def test_nobody_signed_out_or_deactivated_may_do_anything(app, ids):
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         assert not can(AnonymousUserMixin(), "view_update", update)
         assert not can(None, "view_update", update)
-        pmo = user(HEIDI_ROBINSON)
+        pmo = user_by_email(HEIDI_ROBINSON)
         pmo.active = False
         assert not can(pmo, "view_update", update)
         assert not can(pmo, "administer")
@@ -84,4 +80,4 @@ def test_nobody_signed_out_or_deactivated_may_do_anything(app, ids):
 def test_an_unknown_action_is_a_programming_error(app):
     with app.test_request_context():
         with pytest.raises(KeyError):
-            can(user(HEIDI_ROBINSON), "delete_everything")
+            can(user_by_email(HEIDI_ROBINSON), "delete_everything")

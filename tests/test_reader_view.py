@@ -27,6 +27,7 @@ from app.models import RAG, Milestone, ProgrammeReport, ReportingPeriod, ReportS
 from app.reports.signed_off import sections_disagreeing_with_snapshots
 from app.updates.rows import NEXT_MILESTONES, RISKS, add_row
 from app.updates.services import draft_fields, save_draft
+from tests.conftest import user_by_email
 from tests.personas import COMMITTEE_MEMBER, HEIDI_ROBINSON, LOUISA_SIMPSON, NICK_BELL, READERS, RICHARD_CARR
 
 
@@ -45,10 +46,6 @@ NOT_SIGNED_OFF = "Not yet signed off"
 PACKS = ("pdf", "docx")
 
 
-def _person(email: str) -> User:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def _save(update: WorkstreamUpdate, user: User, **changes) -> None:
     fields = draft_fields(update)
     result = save_draft(update, user, update.version, base=fields, mine={**fields, **changes})
@@ -60,7 +57,7 @@ def _other_rating(rating: RAG | None) -> RAG:
 
 
 def _change_the_open_period(ids) -> None:
-    pm = _person(LOUISA_SIMPSON)
+    pm = user_by_email(LOUISA_SIMPSON)
     update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
     _save(
         update, pm,
@@ -77,7 +74,7 @@ def _change_the_open_period(ids) -> None:
 
 
 def _change_a_reopened_period(ids) -> None:
-    pm, sponsor = _person(LOUISA_SIMPSON), _person(NICK_BELL)
+    pm, sponsor = user_by_email(LOUISA_SIMPSON), user_by_email(NICK_BELL)
     report = db.session.scalar(
         sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["sep_oct"]).order_by(
             ProgrammeReport.revision.desc()

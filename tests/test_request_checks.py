@@ -18,10 +18,8 @@ TOO_BIG = ("2147483648", "9223372036854775808", "99999999999999999999999999")
 
 
 @pytest.fixture
-def pm(signed_in):
-    client = signed_in(LOUISA_SIMPSON)
-    client.token = csrf_token(client.get("/").get_data(as_text=True))
-    return client
+def pm(person):
+    return person(LOUISA_SIMPSON)
 
 
 def stored_update(app, update_id) -> tuple:

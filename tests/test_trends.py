@@ -8,10 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import RAG, ProgrammeReport, UpdateState, User, Workstream, WorkstreamUpdate
+from app.models import RAG, ProgrammeReport, UpdateState, Workstream, WorkstreamUpdate
 from app.models.types import utcnow
 from app.periods.services import open_period
 from app.reports.services import lock
+from tests.conftest import user_by_email
 from tests.demo_ids import TITLES
 from tests.personas import COMMITTEE_MEMBER, LOUISA_SIMPSON, RICHARD_CARR, STEVE_COX
 
@@ -221,7 +222,7 @@ def add_periods(app, count: int, sign_off: bool = False) -> None:
             db.session.commit()
             if sign_off:
                 report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
-                cmt_member = db.session.scalar(sa.select(User).where(User.email == STEVE_COX))
+                cmt_member = user_by_email(STEVE_COX)
                 lock(report, cmt_member, end + dt.timedelta(days=10), utcnow())
                 db.session.commit()
             start = end + dt.timedelta(days=1)

@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.reports.services import lock
-from tests.conftest import rolled_back
+from tests.conftest import rolled_back, user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON, STEVE_COX
 
@@ -149,7 +149,7 @@ def complete_governance_update(ids, state, submitter=SOMEONE_ELSE):
     update.state = state
     if state is not UpdateState.DRAFT:
         update.completed_by = (
-            db.session.scalar(sa.select(User).where(User.email == LOUISA_SIMPSON))
+            user_by_email(LOUISA_SIMPSON)
             if submitter == SOMEONE_ELSE
             else persona(submitter)
         )
@@ -170,7 +170,7 @@ def governance_report_in(ids, state, ready="ready"):
     report.overview = "Steady progress across the programme."
     db.session.commit()
     if state is not ReportState.OPEN:
-        cmt = db.session.scalar(sa.select(User).where(User.email == STEVE_COX))
+        cmt = user_by_email(STEVE_COX)
         lock(report, cmt, dt.date(2024, 1, 9), utcnow())
         db.session.commit()
     if state is ReportState.REOPENED:

@@ -2,7 +2,6 @@
 shows beside the fields, the htmx partial answers, and a whole period from first draft to sign-off."""
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -20,7 +19,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.reports.content import fingerprint
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, error_beside, post, text, user_by_email
 from tests.demo_ids import CODES, TITLES
 from tests.personas import (
     ANGELA_PROBERT, CMT_MEMBERS, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL,
@@ -32,37 +31,11 @@ HTMX = {"HX-Request": "true"}
 FINGERPRINT = re.compile(r"wm-fingerprint[^>]*>\s*([0-9a-f]{64})\s*<")
 
 
-@pytest.fixture
-def person(signed_in):
-    """A signed-in client that knows its CSRF token (from the page's <meta name="csrf-token">)."""
-
-    def sign_in_as(email):
-        client = signed_in(email)
-        client.token = csrf_token(client.get("/").get_data(as_text=True))
-        return client
-
-    return sign_in_as
-
-
 def act(client, update_id, action, *, htmx=False, csrf=True, **data):
     """POST a workflow action on an update."""
     if csrf:
         data["csrf_token"] = client.token
     return client.post(f"/updates/{update_id}/{action}", data=data, headers=HTMX if htmx else {})
-
-
-def post(client, path, **data):
-    return client.post(path, data={**data, "csrf_token": client.token})
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def error_beside(html: str, field_id: str) -> str:
-    """The error message shown beside the field (GOV.UK's <p id="FIELD-error">), or '' when there is none."""
-    match = re.search(rf'<p id="{re.escape(field_id)}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
-    return re.sub(r"\s+", " ", match.group(1)) if match else ""
 
 
 def status_panel(html: str) -> str:
@@ -111,10 +84,6 @@ def update_in(app, update_id) -> WorkstreamUpdate:
         return update
 
 
-def user(email) -> User:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def arrange(app, ids, code, state=UpdateState.DRAFT, *, completed_by=None) -> int:
     """Make the open period's update for `code` complete enough to submit and put it in `state`.
     Returns its version."""
@@ -130,10 +99,10 @@ def arrange(app, ids, code, state=UpdateState.DRAFT, *, completed_by=None) -> in
             milestone.status = MilestoneStatus.COMPLETE
         update.state = state
         if state is not UpdateState.DRAFT:
-            update.completed_by = user(completed_by or PROJECT_MANAGER_OF[code])
+            update.completed_by = user_by_email(completed_by or PROJECT_MANAGER_OF[code])
         if state is UpdateState.APPROVED:
             update.agreed_rag = last
-            update.approved_by = user(SPONSOR_OF[code])
+            update.approved_by = user_by_email(SPONSOR_OF[code])
         db.session.commit()
         return update.version
 
@@ -145,7 +114,7 @@ def arrange_report(app, ids, *, overview="Steady progress across the programme."
     with app.app_context():
         report = open_report(ids)
         report.overview = overview
-        report.overview_by = user(ANGELA_PROBERT)
+        report.overview_by = user_by_email(ANGELA_PROBERT)
         db.session.commit()
         return report.version
 
@@ -346,7 +315,7 @@ def test_submitting_an_incomplete_draft_is_refused_with_422_listing_what_is_miss
 def give_nick_the_project_manager_role_for_governance(app, ids):
     with app.app_context():
         db.session.add(
-            RoleAssignment(user=user(NICK_BELL), role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["GOV"])
+            RoleAssignment(user=user_by_email(NICK_BELL), role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["GOV"])
         )
         db.session.commit()
 

@@ -19,19 +19,14 @@ from app.models import (
     ProgrammeReport,
     ReportState,
     UpdateState,
-    User,
     WorkstreamUpdate,
 )
-from tests.conftest import rolled_back
+from tests.conftest import rolled_back, user_by_email
 from tests.personas import ANGELA_PROBERT, COMMITTEE_MEMBER, LOUISA_SIMPSON, NICK_BELL, STEVE_COX
 
 
 LOCKED = "The period is signed off and locked. A CMT member can reopen it as a new revision."
 CHANGED = "It changed while you were looking at it. Reload the page to see the latest version."
-
-
-def person(email):
-    return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def submittable_governance_update(ids):
@@ -78,7 +73,7 @@ def latest_event():
 def test_every_refusal_says_in_words_why_whether_for_roles_state_lock_submitter_or_a_stale_version(app, ids):
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        viewer, pm, sponsor = person(COMMITTEE_MEMBER), person(LOUISA_SIMPSON), person(NICK_BELL)
+        viewer, pm, sponsor = user_by_email(COMMITTEE_MEMBER), user_by_email(LOUISA_SIMPSON), user_by_email(NICK_BELL)
         assert_says(workflow.refusal("approve", update, viewer), workflow.NotAllowed,
                     "Your roles do not allow you to do this.")
         assert_says(workflow.refusal("approve", update, sponsor), workflow.WrongState,
@@ -106,11 +101,11 @@ def test_every_refusal_says_in_words_why_whether_for_roles_state_lock_submitter_
 
 def test_a_signed_off_reports_overview_is_refused_as_locked_before_and_after_it_is_reopened(app, ids):
     with rolled_back(app):
-        report, lead_director = signed_off_report(ids), person(ANGELA_PROBERT)
+        report, lead_director = signed_off_report(ids), user_by_email(ANGELA_PROBERT)
         assert report.state is ReportState.SIGNED_OFF
         assert_says(workflow.edit_refusal(report, lead_director), workflow.Locked, LOCKED)
         reopened = workflow.perform(
-            "reopen", report, person(STEVE_COX), reason="The IIB challenged a rating.",
+            "reopen", report, user_by_email(STEVE_COX), reason="The IIB challenged a rating.",
             workstream_ids=[ids.workstreams["GOV"]],
         )
         assert workflow.edit_refusal(reopened, lead_director) is None
@@ -120,26 +115,26 @@ def test_a_signed_off_reports_overview_is_refused_as_locked_before_and_after_it_
 def test_a_missing_justification_workstream_or_overview_is_named_beside_its_field_in_words(app, ids):
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        workflow.perform("submit", update, person(LOUISA_SIMPSON))
-        error = refused(workflow.perform, "approve", update, person(NICK_BELL),
+        workflow.perform("submit", update, user_by_email(LOUISA_SIMPSON))
+        error = refused(workflow.perform, "approve", update, user_by_email(NICK_BELL),
                         sponsor_comments="Agreed.", agreed_rag="AMBER", agreed_rag_justification=" ")
         assert error.errors == {
             "agreed_rag_justification": "Explain why you are agreeing a different rating from the one proposed"
         }
-        error = refused(workflow.perform, "reopen", signed_off_report(ids), person(STEVE_COX),
+        error = refused(workflow.perform, "reopen", signed_off_report(ids), user_by_email(STEVE_COX),
                         reason="The IIB challenged a rating.", workstream_ids=[])
         assert error.errors == {"workstream_ids": "Select the workstreams whose updates need to change"}
         report = open_report_ready_for_sign_off(ids)
         report.overview = "  "
         db.session.commit()
-        error = refused(workflow.perform, "sign_off", report, person(STEVE_COX), cmt_meeting_date=dt.date(2024, 1, 9))
+        error = refused(workflow.perform, "sign_off", report, user_by_email(STEVE_COX), cmt_meeting_date=dt.date(2024, 1, 9))
         assert error.errors == {"overview": "The lead executive director must write the programme overview first"}
 
 
 def test_the_audit_trail_keeps_each_transitions_reason_or_comments_and_the_inputs_given(app, ids):
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        pm, sponsor, cmt = person(LOUISA_SIMPSON), person(NICK_BELL), person(STEVE_COX)
+        pm, sponsor, cmt = user_by_email(LOUISA_SIMPSON), user_by_email(NICK_BELL), user_by_email(STEVE_COX)
 
         workflow.perform("submit", update, pm)
         event = latest_event()
@@ -176,7 +171,7 @@ def test_each_transition_is_logged_as_one_json_line_naming_the_action_object_sta
     caplog.set_level(logging.INFO, logger="waymark")
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        pm = person(LOUISA_SIMPSON)
+        pm = user_by_email(LOUISA_SIMPSON)
         workflow.perform("submit", update, pm)
         expected = {
             "logger": "waymark.workflow", "message": "transition", "action": "submit",
@@ -194,9 +189,9 @@ def test_signing_off_starts_building_the_signed_off_revisions_packs(app, ids, mo
     monkeypatch.setattr(exports, "prebuild_after_sign_off", started.append)
     with rolled_back(app):
         report = open_report_ready_for_sign_off(ids)
-        workflow.perform("sign_off", report, person(STEVE_COX), cmt_meeting_date=dt.date(2024, 1, 9))
+        workflow.perform("sign_off", report, user_by_email(STEVE_COX), cmt_meeting_date=dt.date(2024, 1, 9))
         assert started == [report] and report.state is ReportState.SIGNED_OFF
-        workflow.perform("reopen", report, person(STEVE_COX), reason="The IIB challenged a rating.",
+        workflow.perform("reopen", report, user_by_email(STEVE_COX), reason="The IIB challenged a rating.",
                          workstream_ids=[ids.workstreams["GOV"]])
         assert started == [report]
 
@@ -213,7 +208,7 @@ def test_a_transition_decides_on_the_row_as_stored_when_it_has_locked_it_not_as_
         db.session.commit()
         events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
         set_committed_value(update, "state", UpdateState.DRAFT)
-        error = refused(workflow.perform, "submit", update, person(LOUISA_SIMPSON))
+        error = refused(workflow.perform, "submit", update, user_by_email(LOUISA_SIMPSON))
         assert_says(error, workflow.WrongState, "This cannot be done while it is submitted.")
         assert db.session.get(WorkstreamUpdate, update.id).state is UpdateState.SUBMITTED
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events
@@ -246,7 +241,7 @@ def test_when_mail_is_configured_a_transitions_email_is_sent_as_soon_as_it_is_co
     try:
         with rolled_back(app):
             update = submittable_governance_update(ids)
-            workflow.perform("submit", update, person(LOUISA_SIMPSON))
+            workflow.perform("submit", update, user_by_email(LOUISA_SIMPSON))
             assert sent and all(NICK_BELL in recipients for recipients in sent)
             unsent = sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
             assert db.session.scalar(unsent) == 0

@@ -2,12 +2,12 @@
 rating, overview, CMT sign-off, and then no way to edit. axe-core runs on every page visited."""
 import re
 
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import RAG, MilestoneStatus, UpdateState, User, WorkstreamUpdate
+from app.models import RAG, MilestoneStatus, UpdateState, WorkstreamUpdate
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
+from tests.conftest import user_by_email
 from tests.personas import ANGELA_PROBERT, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, SPONSOR_OF, STEVE_COX
 
 
@@ -42,7 +42,7 @@ def approve_the_other_workstreams(app, ids):
             for milestone in update.milestones_this_period:
                 milestone.status = MilestoneStatus.COMPLETE
             update.state = UpdateState.APPROVED
-            update.approved_by = db.session.scalar(sa.select(User).where(User.email == SPONSOR_OF[code]))
+            update.approved_by = user_by_email(SPONSOR_OF[code])
         db.session.commit()
 
 
