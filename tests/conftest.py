@@ -17,6 +17,9 @@ from app.reports.rendering import forget_bodies
 from tests.databases import make_test_databases
 from tests.demo_ids import demo_ids
 
+# The editor tests' helpers assert too: pytest explains their failures as it does the tests' own.
+pytest.register_assert_rewrite("tests.editing")
+
 
 def build_app(database_url: str):
     return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)

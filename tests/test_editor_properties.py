@@ -17,10 +17,10 @@ from markupsafe import escape
 from app.extensions import db
 from app.forms import LONG_TEXT, SHORT_TEXT
 from app.models import AuditEvent, Risk, WorkstreamUpdate
-from tests.conftest import rolled_back
+from tests.conftest import error_beside, post, rolled_back, text
 from tests.demo_ids import demo_ids
+from tests.editing import list_section, textarea
 from tests.personas import LOUISA_SIMPSON
-from tests.test_editor import error_beside, list_section, post, text, textarea
 
 FUNCTION_SCOPED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 _BULLET = re.compile(r"^\s*[-•]\s+")

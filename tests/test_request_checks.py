@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.forms import LONG_TEXT
 from app.models import MilestoneStatus, Workstream, WorkstreamUpdate
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, error_beside, text
+from tests.editing import open_editor, save
 from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON
-from tests.test_editor import error_beside, open_editor, save, text
 
 TOO_BIG = ("2147483648", "9223372036854775808", "99999999999999999999999999")
 

@@ -13,9 +13,9 @@ from app.auth.routes import SESSION_SECONDS_LEFT_HEADER
 from app.extensions import db
 from app.models import KeptRequest, UpdateState
 from app.models.types import utcnow
-from tests.conftest import csrf_token, sign_in
-from tests.test_editor import flashes, open_editor, save, set_state, snapshot, stored, text, version_of
+from tests.conftest import csrf_token, sign_in, text
 from tests.demo_ids import demo_ids
+from tests.editing import flashes, open_editor, save, set_state, snapshot, stored, version_of
 from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON
 
 IDLE = 30 * 60
