@@ -17,7 +17,8 @@ from tests.personas import HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_
 
 
 def test_the_editor_opens_for_the_workstreams_project_manager_and_pmo_support_and_no_one_else(app, person, ids):
-    clients = {email: person(email) for email in (LOUISA_SIMPSON, HEIDI_ROBINSON, JODIE_TOWNSEND, NICK_BELL, STEVE_COX, RICHARD_CARR)}
+    people = (LOUISA_SIMPSON, HEIDI_ROBINSON, JODIE_TOWNSEND, NICK_BELL, STEVE_COX, RICHARD_CARR)
+    clients = {email: person(email) for email in people}
     for code in ("GOV", "PRC"):
         update_id = ids.update(code, "nov_dec")
         before = snapshot(app, update_id)
@@ -149,8 +150,8 @@ def test_the_reason_for_a_change_of_rating_is_shown_only_when_the_rating_differs
 def test_the_typed_reason_for_a_change_of_rating_is_echoed_back_escaped(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     typed = '<script>alert("x")</script> & the board\'s "view"\nsecond line'
-    response = get(person(LOUISA_SIMPSON), f"/updates/{update_id}/edit/rag-change-reason", htmx=True, proposed_rag="AMBER",
-                   rag_change_reason=typed)
+    response = get(person(LOUISA_SIMPSON), f"/updates/{update_id}/edit/rag-change-reason", htmx=True,
+                   proposed_rag="AMBER", rag_change_reason=typed)
     assert response.status_code == 200
     html = text(response)
     assert textarea(html, "rag_change_reason") == str(escape(typed))
@@ -162,5 +163,6 @@ def test_the_reason_fragment_is_refused_to_people_who_cannot_edit_the_draft(app,
     for email in (JODIE_TOWNSEND, NICK_BELL, RICHARD_CARR):
         response = get(person(email), f"/updates/{gov}/edit/rag-change-reason", htmx=True, proposed_rag="AMBER")
         assert response.status_code == 403, email
-    response = get(person(LOUISA_SIMPSON), f"/updates/{ids.update('GOV', 'sep_oct')}/edit/rag-change-reason", proposed_rag="AMBER")
+    locked = ids.update("GOV", "sep_oct")
+    response = get(person(LOUISA_SIMPSON), f"/updates/{locked}/edit/rag-change-reason", proposed_rag="AMBER")
     assert response.status_code == 409

@@ -48,8 +48,8 @@ def test_a_partial_draft_saves_and_audits_the_changed_fields_with_milestones_nam
         "milestones-0-status_note": "The trainer is booked for January.",
     }
     assert events_since(app, since) == [
-        ("edit", "WorkstreamUpdate", update_id, LOUISA_SIMPSON, ["PRC-M04 status", "PRC-M04 status note", "key_activities"], "",
-         None, None),
+        ("edit", "WorkstreamUpdate", update_id, LOUISA_SIMPSON,
+         ["PRC-M04 status", "PRC-M04 status note", "key_activities"], "", None, None),
     ]
     # The lists and the workstream are untouched.
     parts = ("update", "update version", "milestones this period", "events")
