@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 from markupsafe import escape
 
@@ -20,14 +21,21 @@ from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON
 # --- Two people editing at once ----------------------------------------------------------------------------
 
 
-def test_saves_of_different_fields_are_merged_and_the_second_person_is_told_what_was_kept(app, person, ids):
-    update_id = ids.update("PRC", "nov_dec")
+def heidi_after_louisas_save(person, update_id, **louisas_changes):
+    """Louisa and Heidi open the draft's editor, then Louisa saves her changes. Returns Heidi's client and the form
+    she opened, from before Louisa's save."""
     louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     _, louisas_form = open_editor(louisa, update_id)
     _, heidis_form = open_editor(heidi, update_id)
-    response = save(louisa, update_id, louisas_form, key_activities="Louisa's account.",
-                    **{"milestones-0-status": "COMPLETE"})
-    assert response.status_code == 302
+    assert save(louisa, update_id, louisas_form, **louisas_changes).status_code == 302
+    return heidi, heidis_form
+
+
+def test_saves_of_different_fields_are_merged_and_the_second_person_is_told_what_was_kept(app, person, ids):
+    update_id = ids.update("PRC", "nov_dec")
+    heidi, heidis_form = heidi_after_louisas_save(
+        person, update_id, key_activities="Louisa's account.", **{"milestones-0-status": "COMPLETE"}
+    )
     since = last_event_id(app)
     response = save(heidi, update_id, heidis_form, engagement="Heidi met the suppliers.")
     assert response.status_code == 302
@@ -40,17 +48,16 @@ def test_saves_of_different_fields_are_merged_and_the_second_person_is_told_what
         "Someone else saved this draft while you were editing. Their changes to fields you did not touch were "
         "kept: Key activities, PRC-M04 status.",
     ]
-    assert [e[:5] for e in events_since(app, since)] == [("edit", "WorkstreamUpdate", update_id, HEIDI_ROBINSON, ["engagement"])]
+    assert [e[:5] for e in events_since(app, since)] == [
+        ("edit", "WorkstreamUpdate", update_id, HEIDI_ROBINSON, ["engagement"])
+    ]
 
 
 def _conflict(app, person, ids, louisas="Louisa's <b>account</b> & more.", heidis='Heidi\'s "account".'):
     """Louisa and Heidi open the editor; Louisa saves key activities, then Heidi saves hers and her engagement.
     Returns Heidi's client, the 409 answer and the snapshot after Louisa's save."""
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
-    _, louisas_form = open_editor(louisa, update_id)
-    _, heidis_form = open_editor(heidi, update_id)
-    assert save(louisa, update_id, louisas_form, key_activities=louisas).status_code == 302
+    heidi, heidis_form = heidi_after_louisas_save(person, update_id, key_activities=louisas)
     after_louisa = snapshot(app, update_id)
     response = save(heidi, update_id, heidis_form, key_activities=heidis, engagement="Heidi's engagement.")
     return heidi, response, after_louisa
@@ -84,40 +91,30 @@ def test_saves_of_the_same_field_conflict_with_409_showing_both_texts_and_storin
     assert single(form, "version") == str(version_of(app, update_id))
 
 
-def test_resolving_a_conflict_with_mine_stores_the_second_persons_text(app, person, ids):
+@pytest.mark.parametrize("choice, key_activities, fields_edited", [
+    pytest.param("mine", 'Heidi\'s "account".', ["engagement", "key_activities"], id="mine-stores-the-second-text"),
+    pytest.param("saved", "Louisa's <b>account</b> & more.", ["engagement"], id="saved-keeps-the-first-text"),
+])
+def test_resolving_a_conflict_stores_the_chosen_text_and_the_rest_of_the_second_save(
+    app, person, ids, choice, key_activities, fields_edited
+):
     update_id = ids.update("PRC", "nov_dec")
     heidi, response, _ = _conflict(app, person, ids)
     assert response.status_code == 409
     since = last_event_id(app)
-    again = save(heidi, update_id, read_form(text(response)), **{"resolve::key_activities": "mine"})
+    again = save(heidi, update_id, read_form(text(response)), **{"resolve::key_activities": choice})
     assert again.status_code == 302
     fields = stored(app, update_id)
-    assert fields["key_activities"] == 'Heidi\'s "account".'
+    assert fields["key_activities"] == key_activities
     assert fields["engagement"] == "Heidi's engagement."
     assert [e[:5] for e in events_since(app, since)] == [
-        ("edit", "WorkstreamUpdate", update_id, HEIDI_ROBINSON, ["engagement", "key_activities"])
+        ("edit", "WorkstreamUpdate", update_id, HEIDI_ROBINSON, fields_edited)
     ]
-
-
-def test_resolving_a_conflict_with_saved_keeps_the_first_persons_text(app, person, ids):
-    update_id = ids.update("PRC", "nov_dec")
-    heidi, response, _ = _conflict(app, person, ids)
-    assert response.status_code == 409
-    since = last_event_id(app)
-    again = save(heidi, update_id, read_form(text(response)), **{"resolve::key_activities": "saved"})
-    assert again.status_code == 302
-    fields = stored(app, update_id)
-    assert fields["key_activities"] == "Louisa's <b>account</b> & more."
-    assert fields["engagement"] == "Heidi's engagement."
-    assert [e[:5] for e in events_since(app, since)] == [("edit", "WorkstreamUpdate", update_id, HEIDI_ROBINSON, ["engagement"])]
 
 
 def test_a_conflict_over_a_milestone_status_names_the_milestone_and_shows_the_saved_status(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
-    _, louisas_form = open_editor(louisa, update_id)
-    _, heidis_form = open_editor(heidi, update_id)
-    assert save(louisa, update_id, louisas_form, **{"milestones-0-status": "COMPLETE"}).status_code == 302
+    heidi, heidis_form = heidi_after_louisas_save(person, update_id, **{"milestones-0-status": "COMPLETE"})
     after_louisa = snapshot(app, update_id)
     response = save(heidi, update_id, heidis_form, **{"milestones-0-status": "DELAYED"})
     assert response.status_code == 409
@@ -132,12 +129,10 @@ def test_a_conflict_over_a_milestone_status_names_the_milestone_and_shows_the_sa
 
 def test_a_stale_form_without_base_inputs_never_overwrites_a_newer_value(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
-    _, heidis_form = open_editor(heidi, update_id)
+    heidi, heidis_form = heidi_after_louisas_save(
+        person, update_id, key_activities="Louisa's newer text.", forecast_completion_date=["30", "4", "2024"]
+    )
     stale_version = single(heidis_form, "version")
-    _, louisas_form = open_editor(louisa, update_id)
-    assert save(louisa, update_id, louisas_form, key_activities="Louisa's newer text.",
-                forecast_completion_date=["30", "4", "2024"]).status_code == 302
     after_louisa = snapshot(app, update_id)
     no_base = {name: values for name, values in heidis_form.items() if not name.startswith("base::")}
     cases = [
@@ -167,10 +162,7 @@ def test_a_stale_form_without_base_inputs_never_overwrites_a_newer_value(app, pe
 
 def test_a_browser_save_after_someone_elses_save_reports_only_what_they_changed(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
-    _, louisas_form = open_editor(louisa, update_id)
-    _, heidis_form = open_editor(heidi, update_id)
-    assert save(louisa, update_id, louisas_form, key_activities="Louisa's account.").status_code == 302
+    heidi, heidis_form = heidi_after_louisas_save(person, update_id, key_activities="Louisa's account.")
     response = heidi.post(f"/updates/{update_id}/edit",
                           data=as_a_browser_sends_it(changed(heidis_form, {"engagement": "Heidi's engagement."})))
     assert response.status_code == 302
@@ -179,10 +171,7 @@ def test_a_browser_save_after_someone_elses_save_reports_only_what_they_changed(
 
 def test_a_browser_changing_the_outcomes_after_someone_elses_save_of_another_field_is_merged(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
-    _, louisas_form = open_editor(louisa, update_id)
-    _, heidis_form = open_editor(heidi, update_id)
-    assert save(louisa, update_id, louisas_form, key_activities="Louisa's account.").status_code == 302
+    heidi, heidis_form = heidi_after_louisas_save(person, update_id, key_activities="Louisa's account.")
     outcomes = single(heidis_form, "outcomes") + "\nA new outcome"
     response = heidi.post(f"/updates/{update_id}/edit",
                           data=as_a_browser_sends_it(changed(heidis_form, {"outcomes": outcomes})))

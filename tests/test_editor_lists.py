@@ -18,6 +18,7 @@ from tests.personas import HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON
 
 LISTS = ("next-milestones", "risks")
 LABELS = {"next-milestones": "milestone", "risks": "risk"}
+MODELS = {"next-milestones": "Milestone", "risks": "Risk"}
 EMPTY_MESSAGES = {"next-milestones": "Enter the milestone", "risks": "Enter the risk"}
 NEW_REFERENCES = {"next-milestones": ("PRC-M12", "PRC-M13"), "risks": ("PRC-R06", "PRC-R07")}
 
@@ -25,12 +26,23 @@ NEW_REFERENCES = {"next-milestones": ("PRC-M12", "PRC-M13"), "risks": ("PRC-R06"
 # --- The lists -------------------------------------------------------------------------------------------------
 
 
+def filled_draft(app, person, ids):
+    """Procurement's open draft, given some content so that a test can see it is left alone, and Louisa's client."""
+    update_id = ids.update("PRC", "nov_dec")
+    fill_draft(app, update_id)
+    return update_id, person(LOUISA_SIMPSON)
+
+
+def rows_to_work_on(client, update_id, name, *descriptions) -> None:
+    """The open draft carries its risks but starts with no milestones for next period: plan some."""
+    if name == "next-milestones":
+        add_rows(client, update_id, name, *descriptions)
+
+
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 @pytest.mark.parametrize("name", LISTS)
 def test_adding_a_row_gives_it_the_workstreams_next_reference_and_leaves_the_rest_alone(app, person, ids, name, htmx):
-    update_id = ids.update("PRC", "nov_dec")
-    fill_draft(app, update_id)
-    louisa = person(LOUISA_SIMPSON)
+    update_id, louisa = filled_draft(app, person, ids)
     before, since = snapshot(app, update_id), last_event_id(app)
     existing = rows_of(app, update_id, name)
     for number, reference in enumerate(NEW_REFERENCES[name], start=1):
@@ -50,7 +62,7 @@ def test_adding_a_row_gives_it_the_workstreams_next_reference_and_leaves_the_res
             assert str(escape(new[3])) in html and "<with>" not in html
     events = events_since(app, since)
     assert [(e[0], e[1], e[3], e[5]) for e in events] == [
-        (f"add_{LABELS[name]}", "Milestone" if name == "next-milestones" else "Risk", LOUISA_SIMPSON, reference)
+        (f"add_{LABELS[name]}", MODELS[name], LOUISA_SIMPSON, reference)
         for reference in NEW_REFERENCES[name]
     ]
     assert without(snapshot(app, update_id), name, "events") == without(before, name, "events")
@@ -133,11 +145,8 @@ def test_closing_a_risk_with_a_note_of_only_whitespace_is_refused_like_an_empty_
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 @pytest.mark.parametrize("name", LISTS)
 def test_editing_a_row_stores_it_audits_it_and_leaves_the_rest_alone(app, person, ids, name, htmx):
-    update_id = ids.update("PRC", "nov_dec")
-    fill_draft(app, update_id)
-    louisa = person(LOUISA_SIMPSON)
-    if name == "next-milestones":
-        add_rows(louisa, update_id, name, "First milestone.", "Second milestone.")
+    update_id, louisa = filled_draft(app, person, ids)
+    rows_to_work_on(louisa, update_id, name, "First milestone.", "Second milestone.")
     row_id, _, reference, description = rows_of(app, update_id, name)[1][:4]
     path = f"/updates/{update_id}/{name}/{row_id}"
     response = get(louisa, path, htmx=htmx)
@@ -169,7 +178,7 @@ def test_editing_a_row_stores_it_audits_it_and_leaves_the_rest_alone(app, person
         assert str(escape(row[3])) in html
     fields = ["description", "mitigation"] if name == "risks" else ["description"]
     assert [e[:6] for e in events_since(app, since)] == [
-        (f"edit_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", row_id, LOUISA_SIMPSON, fields, reference)
+        (f"edit_{LABELS[name]}", MODELS[name], row_id, LOUISA_SIMPSON, fields, reference)
     ]
     after = snapshot(app, update_id)
     assert without(after, name, "events") == without(before, name, "events")
@@ -181,8 +190,7 @@ def test_editing_a_row_stores_it_audits_it_and_leaves_the_rest_alone(app, person
 def test_a_row_edit_from_a_stale_original_is_refused_with_409_showing_the_stored_text(app, person, ids, name, htmx):
     update_id = ids.update("PRC", "nov_dec")
     louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
-    if name == "next-milestones":
-        add_rows(louisa, update_id, name, "First milestone.")
+    rows_to_work_on(louisa, update_id, name, "First milestone.")
     row_id, _, reference, original = rows_of(app, update_id, name)[0][:4]
     path = f"/updates/{update_id}/{name}/{row_id}"
     original_mitigation = rows_of(app, update_id, name)[0][4] if name == "risks" else None
@@ -217,11 +225,8 @@ def test_a_row_edit_from_a_stale_original_is_refused_with_409_showing_the_stored
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 @pytest.mark.parametrize("name", LISTS)
 def test_moving_a_row_swaps_it_with_its_neighbour_and_audits_it(app, person, ids, name, htmx):
-    update_id = ids.update("PRC", "nov_dec")
-    fill_draft(app, update_id)
-    louisa = person(LOUISA_SIMPSON)
-    if name == "next-milestones":
-        add_rows(louisa, update_id, name, "First.", "Second.", "Third.")
+    update_id, louisa = filled_draft(app, person, ids)
+    rows_to_work_on(louisa, update_id, name, "First.", "Second.", "Third.")
     rows = rows_of(app, update_id, name)
     order = [row[2] for row in rows]
     first, second, last = rows[0], rows[1], rows[-1]
@@ -240,7 +245,7 @@ def test_moving_a_row_swaps_it_with_its_neighbour_and_audits_it(app, person, ids
     assert_list_answer(response, name, update_id, htmx)
     assert [row[2] for row in rows_of(app, update_id, name)] == order
     assert [e[:6] for e in events_since(app, since)] == [
-        (f"move_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", second[0], LOUISA_SIMPSON, ["position"], second[2]),
+        (f"move_{LABELS[name]}", MODELS[name], second[0], LOUISA_SIMPSON, ["position"], second[2]),
     ] * 2
 
     # The first row cannot go higher nor the last lower: nothing changes and nothing is audited.
@@ -256,9 +261,7 @@ def test_moving_a_row_swaps_it_with_its_neighbour_and_audits_it(app, person, ids
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 @pytest.mark.parametrize("name", LISTS)
 def test_a_row_added_this_period_can_be_removed(app, person, ids, name, htmx):
-    update_id = ids.update("PRC", "nov_dec")
-    fill_draft(app, update_id)
-    louisa = person(LOUISA_SIMPSON)
+    update_id, louisa = filled_draft(app, person, ids)
     first_id, second_id = add_rows(louisa, update_id, name, "Added by mistake.", "Kept.")
     before, since = snapshot(app, update_id), last_event_id(app)
     reference = next(r for r in rows_of(app, update_id, name) if r[0] == first_id)[2]
@@ -272,7 +275,7 @@ def test_a_row_added_this_period_can_be_removed(app, person, ids, name, htmx):
     if htmx:
         assert reference not in references_shown(html, name)
     assert [e[:6] for e in events_since(app, since)] == [
-        (f"remove_{LABELS[name]}", "Risk" if name == "risks" else "Milestone", first_id, LOUISA_SIMPSON, [], reference),
+        (f"remove_{LABELS[name]}", MODELS[name], first_id, LOUISA_SIMPSON, [], reference),
     ]
     assert without(snapshot(app, update_id), name, "events") == without(before, name, "events")
 
@@ -299,9 +302,7 @@ def test_a_carried_risk_cannot_be_removed_only_closed(app, person, ids, htmx):
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_closing_a_carried_risk_needs_a_note_and_it_can_be_reopened(app, person, ids, htmx):
-    update_id = ids.update("PRC", "nov_dec")
-    fill_draft(app, update_id)
-    louisa = person(LOUISA_SIMPSON)
+    update_id, louisa = filled_draft(app, person, ids)
     risk_id, _, reference = rows_of(app, update_id, "risks")[2][:3]
     path = f"/updates/{update_id}/risks/{risk_id}/close"
     response = get(louisa, path, htmx=htmx)
@@ -380,21 +381,33 @@ def _call(client, method, path, htmx):
     return post(client, path, htmx=htmx, **ROW_DATA)
 
 
+def assert_every_row_route_answers(client, update_id, row_ids: dict, status, routes=slice(None), htmx=(False, True)):
+    """Every route of each list (`routes` of them) answers `status` for each of its rows in `row_ids`, plain and
+    with htmx."""
+    for name, rows in row_ids.items():
+        for row_id in rows:
+            for method, path in _row_routes(update_id, name, row_id)[routes]:
+                for as_htmx in htmx:
+                    assert _call(client, method, path, as_htmx).status_code == status, (method, path, as_htmx)
+
+
+def first_rows(app, update_id) -> dict:
+    return {name: [rows_of(app, update_id, name)[0][0]] for name in LISTS}
+
+
 def test_every_row_route_answers_404_for_a_row_that_is_not_in_the_list(app, person, ids):
     update_id = ids.update("PRC", "nov_dec")
-    louisa = person(LOUISA_SIMPSON)
     with app.app_context():
         this_period_milestone = db.session.get(WorkstreamUpdate, update_id).milestones_this_period[0].id
         other_update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         others = {"next-milestones": other_update.milestones[0].id, "risks": other_update.risks[0].id}
     before = snapshot(app, update_id)
-    for name in LISTS:
-        # Unknown, another update's, and (for the next period's list) one of this period's milestones.
-        strangers = [999_999, others[name]] + ([this_period_milestone] if name == "next-milestones" else [])
-        for row_id in strangers:
-            for method, path in _row_routes(update_id, name, row_id)[2:]:
-                for htmx in (False, True):
-                    assert _call(louisa, method, path, htmx).status_code == 404, (method, path, htmx)
+    # Unknown, another update's, and (for the next period's list) one of this period's milestones.
+    strangers = {
+        "next-milestones": [999_999, others["next-milestones"], this_period_milestone],
+        "risks": [999_999, others["risks"]],
+    }
+    assert_every_row_route_answers(person(LOUISA_SIMPSON), update_id, strangers, 404, routes=slice(2, None))
     assert snapshot(app, update_id) == before
 
 
@@ -403,11 +416,7 @@ def test_every_list_route_is_refused_with_403_to_another_workstreams_project_man
     add_rows(person(LOUISA_SIMPSON), update_id, "next-milestones", "Planned.")
     jodie = person(JODIE_TOWNSEND)
     before = snapshot(app, update_id)
-    for name in LISTS:
-        row_id = rows_of(app, update_id, name)[0][0]
-        for method, path in _row_routes(update_id, name, row_id):
-            for htmx in (False, True):
-                assert _call(jodie, method, path, htmx).status_code == 403, (method, path, htmx)
+    assert_every_row_route_answers(jodie, update_id, first_rows(app, update_id), 403)
     assert snapshot(app, update_id) == before
 
 
@@ -415,11 +424,7 @@ def test_every_list_route_is_refused_with_409_in_a_locked_period(app, person, id
     update_id = ids.update("PRC", "sep_oct")
     before = snapshot(app, update_id)
     for client in (person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)):
-        for name in LISTS:
-            row_id = rows_of(app, update_id, name)[0][0]
-            for method, path in _row_routes(update_id, name, row_id):
-                for htmx in (False, True):
-                    assert _call(client, method, path, htmx).status_code == 409, (method, path, htmx)
+        assert_every_row_route_answers(client, update_id, first_rows(app, update_id), 409)
     assert snapshot(app, update_id) == before
 
 
@@ -429,8 +434,5 @@ def test_every_list_route_is_refused_with_409_once_the_draft_is_submitted(app, p
     add_rows(louisa, update_id, "next-milestones", "Planned.")
     set_state(app, update_id, UpdateState.SUBMITTED)
     before = snapshot(app, update_id)
-    for name in LISTS:
-        row_id = rows_of(app, update_id, name)[0][0]
-        for method, path in _row_routes(update_id, name, row_id):
-            assert _call(louisa, method, path, True).status_code == 409, (method, path)
+    assert_every_row_route_answers(louisa, update_id, first_rows(app, update_id), 409, htmx=(True,))
     assert snapshot(app, update_id) == before
