@@ -126,6 +126,30 @@ def base_values(form: dict[str, list[str]]) -> dict[str, str]:
     return {name.removeprefix("base::"): single(form, name) for name in form if name.startswith("base::")}
 
 
+def edit_fields(update: WorkstreamUpdate, milestone_status="COMPLETE", milestone_note="", **fields) -> dict:
+    """A complete edit form for the update at its current version, every milestone of this period given the
+    status and note; `fields` override the defaults."""
+    data = {
+        "version": update.version,
+        "key_activities": "Trained every committee chair.\n- Board papers reformatted",
+        "engagement": "Met the member working group twice.",
+        "concerns": "None this period.",
+        "proposed_rag": "GREEN",
+        "rag_rationale": "Every milestone complete or on track.",
+        "rag_change_reason": "",
+    }
+    for position, _milestone in enumerate(update.milestones_this_period):
+        data[f"milestones-{position}-status"] = milestone_status
+        data[f"milestones-{position}-status_note"] = milestone_note
+    return {**data, **fields}
+
+
+def edit_form(app, update_id, **fields) -> dict:
+    """edit_fields for the update with this id."""
+    with app.app_context():
+        return edit_fields(db.session.get(WorkstreamUpdate, update_id), **fields)
+
+
 def open_editor(client, update_id) -> tuple[str, dict[str, list[str]]]:
     response = client.get(f"/updates/{update_id}/edit")
     assert response.status_code == 200

@@ -29,6 +29,7 @@ from app.models import (
 from app.reports.content import fingerprint, report_content
 from tests.conftest import csrf_token, user_by_email
 from tests.demo_ids import CODES
+from tests.editing import edit_fields
 from tests.personas import (
     ANGELA_PROBERT, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS,
     READERS, RICHARD_CARR, STEVE_COX,
@@ -148,19 +149,11 @@ def plausible_form(endpoint: str, values: dict, ids) -> dict:
                         "agreed_rag_justification": "A tougher view of the risks."},
         }[values["action"]]
     if endpoint == "updates.edit":
-        data = {
-            "version": version,
-            "key_activities": "Rewritten after sign-off.",
-            "engagement": "Rewritten engagement.",
-            "concerns": "None.",
-            "proposed_rag": "RED",
-            "rag_rationale": "Rewritten rationale.",
-            "rag_change_reason": "Rewritten reason.",
-        }
-        for position, _milestone in enumerate(update.milestones_this_period):
-            data[f"milestones-{position}-status"] = "CANCELLED"
-            data[f"milestones-{position}-status_note"] = "Cancelled after sign-off."
-        return data
+        return edit_fields(
+            update, milestone_status="CANCELLED", milestone_note="Cancelled after sign-off.",
+            key_activities="Rewritten after sign-off.", engagement="Rewritten engagement.", concerns="None.",
+            proposed_rag="RED", rag_rationale="Rewritten rationale.", rag_change_reason="Rewritten reason.",
+        )
     if endpoint == "periods.overview":
         return {"version": version, "overview": "A rewritten overview."}
     if endpoint == "periods.sign_off":

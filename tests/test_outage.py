@@ -20,9 +20,9 @@ from werkzeug.serving import make_server
 from app.extensions import db
 from tests.conftest import build_app, csrf_token
 from tests.demo_ids import demo_ids
+from tests.editing import edit_form
 from tests.http_browser import Browser
 from tests.personas import LOUISA_SIMPSON, NICK_BELL
-from tests.test_workflow_routes import edit_form
 
 on_postgresql_only = pytest.mark.skipif(
     os.environ.get("WAYMARK_TEST_DATABASE") != "postgresql", reason="cuts PostgreSQL connections"

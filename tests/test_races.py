@@ -30,9 +30,10 @@ from app.models import (
 from app.operations import verify
 from app.reports.rendering import forget_bodies
 from tests.demo_ids import demo_ids
+from tests.editing import edit_form
 from tests.http_browser import Browser
 from tests.personas import LOUISA_SIMPSON, RICHARD_KENNY, STEVE_COX
-from tests.test_workflow_routes import arrange, arrange_report, edit_form
+from tests.test_workflow_routes import arrange, arrange_report
 
 RUNS = 20
 # How far apart the two requests of run i leave: 0, 10, ... 60 ms, the first one way round, then the other.

@@ -21,6 +21,7 @@ from app.models import (
 from app.reports.content import fingerprint
 from tests.conftest import csrf_token, error_beside, post, text, user_by_email
 from tests.demo_ids import CODES, TITLES
+from tests.editing import edit_form
 from tests.personas import (
     ANGELA_PROBERT, CMT_MEMBERS, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL,
     PETER_TONKS, PROJECT_MANAGER_OF, RICHARD_CARR, SOMEONE_IN_EACH_ROLE, SPONSOR_OF, STEVE_COX, THOMAS_FARMER,
@@ -131,26 +132,6 @@ def report_version(app, period_id) -> int:
             .order_by(ProgrammeReport.revision.desc())
             .limit(1)
         )
-
-
-def edit_form(app, update_id, **fields) -> dict:
-    """A complete edit form for the update at its current version; `fields` override the defaults."""
-    with app.app_context():
-        update = db.session.get(WorkstreamUpdate, update_id)
-        data = {
-            "version": update.version,
-            "key_activities": "Trained every committee chair.\n- Board papers reformatted",
-            "engagement": "Met the member working group twice.",
-            "concerns": "None this period.",
-            "proposed_rag": "GREEN",
-            "rag_rationale": "Every milestone complete or on track.",
-            "rag_change_reason": "",
-        }
-        for position, _milestone in enumerate(update.milestones_this_period):
-            data[f"milestones-{position}-status"] = "COMPLETE"
-            data[f"milestones-{position}-status_note"] = ""
-    data.update(fields)
-    return data
 
 
 # --- Transitions: who, when, with what ------------------------------------------------------------------------
