@@ -13,16 +13,18 @@ from tests.demo_ids import TITLES
 from tests.personas import COMMITTEE_MEMBER, LOUISA_SIMPSON, RICHARD_CARR, STEVE_COX
 
 WORKSTREAMS = list(TITLES.values())
-SECTIONS = [
-    "Programme Level Highlight Report for the Period: 1 September 2023 – 31 October 2023",
+# The board pack's sections in the seed report's order, the same on screen, in the PDF and in the Word pack...
+TOP_SECTIONS = [
     "Lead Executive Director Overview",
     "Individual Workstream Status",
     "Changes since the last pack",
     "Workstream Highlight Reports",
-    *WORKSTREAMS,
     "Appendix: RAG methodology",
     "Sign-off",
 ]
+# ...and as its contents list them, with each workstream's report after "Workstream Highlight Reports".
+CONTENTS = [*TOP_SECTIONS[:4], *WORKSTREAMS, *TOP_SECTIONS[4:]]
+SECTIONS = ["Programme Level Highlight Report for the Period: 1 September 2023 – 31 October 2023", *CONTENTS]
 
 
 def fingerprint_of(app, period_id):
