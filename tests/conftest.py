@@ -12,7 +12,7 @@ from app import create_app
 from app.config import TestConfig
 from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
-from app.models import User
+from app.models import RAG, MilestoneStatus, User
 from app.reports.rendering import forget_bodies
 from tests.databases import make_test_databases
 from tests.demo_ids import demo_ids
@@ -133,6 +133,16 @@ def error_beside(html: str, field_id: str) -> str:
         return ""
     message = re.sub(r'<span class="govuk-visually-hidden">Error:</span>', "", match.group(1))
     return re.sub(r"\s+", " ", message).strip()
+
+
+def complete_for_submission(update, proposed_rag=RAG.GREEN, **texts) -> None:
+    """Give the update what submitting it needs: its `texts` (key_activities, engagement, concerns, rag_rationale
+    and any more), a proposed rating, and every milestone of this period complete."""
+    for name, value in texts.items():
+        setattr(update, name, value)
+    update.proposed_rag = proposed_rag
+    for milestone in update.milestones_this_period:
+        milestone.status = MilestoneStatus.COMPLETE
 
 
 def user_by_email(email: str) -> User:

@@ -33,7 +33,6 @@ from app.models import (
     AuditEvent,
     Milestone,
     MilestoneKind,
-    MilestoneStatus,
     OutboxMessage,
     PasswordResetToken,
     ProgrammeReport,
@@ -67,7 +66,7 @@ from tests.authorization_matrix import (
     cases,
     same_in_every_state,
 )
-from tests.conftest import csrf_token, user_by_email
+from tests.conftest import complete_for_submission, csrf_token, user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON, NICK_BELL
 
@@ -161,14 +160,11 @@ class Objects:
 
 
 def _complete(update: WorkstreamUpdate, state: UpdateState) -> None:
-    update.key_activities = "Terms of reference agreed; board papers issued on time."
-    update.engagement = "Monthly governance forum held."
-    update.concerns = "None."
-    update.proposed_rag = RAG.GREEN
-    update.rag_rationale = "On track."
-    update.rag_change_reason = "The actions from last period were closed."
-    for milestone in update.milestones_this_period:
-        milestone.status = MilestoneStatus.COMPLETE
+    complete_for_submission(
+        update, key_activities="Terms of reference agreed; board papers issued on time.",
+        engagement="Monthly governance forum held.", concerns="None.", rag_rationale="On track.",
+        rag_change_reason="The actions from last period were closed.",
+    )
     update.state = state
     update.completed_by = user_by_email(LOUISA_SIMPSON)
     update.completion_date = dt.date(2023, 12, 20)

@@ -21,7 +21,6 @@ from tests.conftest import user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import ANGELA_PROBERT, RICHARD_CARR, STEVE_COX
 
-CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
 
 GOV_REASON = "Two governance decisions were deferred to the January Council meeting."
 PTN_JUSTIFICATION = "The partnership board has not met since September, so the sponsor agrees Amber."

@@ -41,7 +41,6 @@ from app.models import (
     RAG,
     Milestone,
     MilestoneKind,
-    MilestoneStatus,
     PasswordResetToken,
     ProgrammeReport,
     Risk,
@@ -57,7 +56,7 @@ from app.reports import exports
 from app.reports.rendering import forget_bodies
 from tests import fuzzing
 from tests.authorization_matrix import CONFLICT, INVALID, MATRIX, OK, PERSONAS
-from tests.conftest import csrf_token, user_by_email
+from tests.conftest import complete_for_submission, csrf_token, user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON
 
@@ -389,14 +388,10 @@ def _build(ids) -> dict:
 
 
 def _submit(update: WorkstreamUpdate) -> None:
-    update.key_activities = "Contracts register updated."
-    update.engagement = "Procurement board met."
-    update.concerns = "None."
-    update.proposed_rag = RAG.GREEN
-    update.rag_rationale = "On track."
-    update.rag_change_reason = "The register is complete."
-    for milestone in update.milestones_this_period:
-        milestone.status = MilestoneStatus.COMPLETE
+    complete_for_submission(
+        update, key_activities="Contracts register updated.", engagement="Procurement board met.", concerns="None.",
+        rag_rationale="On track.", rag_change_reason="The register is complete.",
+    )
     update.state = UpdateState.SUBMITTED
     update.completed_by = user_by_email(LOUISA_SIMPSON)
     update.completion_date = dt.date(2023, 12, 20)

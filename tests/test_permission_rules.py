@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import User, Workstream
 from app.permissions import can
-from tests.conftest import rolled_back, user_by_email
+from tests.conftest import complete_for_submission, rolled_back, user_by_email
 from tests.personas import COMMITTEE_MEMBER, EVERYONE, LOUISA_SIMPSON, NICK_BELL
 
 
@@ -24,7 +24,7 @@ def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account
 
 def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitted_nor_another_workstreams(app, ids):
     from app import workflow
-    from app.models import RAG, MilestoneStatus, WorkstreamUpdate
+    from app.models import WorkstreamUpdate
 
     with rolled_back(app):
         pm = user_by_email(LOUISA_SIMPSON)
@@ -32,10 +32,10 @@ def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitt
         others = db.session.get(WorkstreamUpdate, ids.update("PPD", "nov_dec"))
         assert can(pm, "edit", update)
         assert not can(pm, "edit", others)
-        update.key_activities, update.engagement, update.concerns = "Training rolled out.", "Meetings.", "None."
-        update.proposed_rag, update.rag_rationale = RAG.GREEN, "On track."
-        for milestone in update.milestones_this_period:
-            milestone.status = MilestoneStatus.COMPLETE
+        complete_for_submission(
+            update, key_activities="Training rolled out.", engagement="Meetings.", concerns="None.",
+            rag_rationale="On track.",
+        )
         db.session.commit()
         workflow.perform("submit", update, pm)
         assert not can(pm, "edit", update)

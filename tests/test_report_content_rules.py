@@ -12,6 +12,7 @@ from app.rag import RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
 from app.reports.content import SNAPSHOT_FORMAT, report_content
 from app.updates.milestone_ages import milestone_ages
 from tests.conftest import rolled_back
+from tests.demo_ids import CODES
 
 # Snapshot format 1, written out: the fields of each level of the document.
 REPORT_FIELDS = {
@@ -137,7 +138,7 @@ def test_each_field_of_the_content_holds_the_live_rows_value(app, ids):
 
 def test_a_reports_rating_trend_ends_at_its_own_period_even_once_a_later_period_is_rated(app, ids):
     with rolled_back(app):
-        for code in ("GOV", "PRC", "PPD", "PTN", "CCC"):
+        for code in CODES:
             later = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
             later.state, later.proposed_rag, later.agreed_rag = UpdateState.APPROVED, RAG.RED, RAG.RED
         db.session.commit()

@@ -14,7 +14,6 @@ from app.extensions import db
 from app.models import (
     RAG,
     AuditEvent,
-    MilestoneStatus,
     ProgrammeReport,
     ReportState,
     Role,
@@ -25,8 +24,8 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.reports.services import lock
-from tests.conftest import rolled_back, user_by_email
-from tests.demo_ids import demo_ids
+from tests.conftest import complete_for_submission, rolled_back, user_by_email
+from tests.demo_ids import CODES, demo_ids
 from tests.personas import LOUISA_SIMPSON, STEVE_COX
 
 # Each capacity is one role, relative to the Governance workstream.
@@ -139,13 +138,10 @@ def complete_governance_update(ids, state, submitter=SOMEONE_ELSE):
     """The open period's Governance update, complete enough to submit, put into `state` (having been submitted
     by `submitter`, a persona's name or SOMEONE_ELSE, unless it is a draft)."""
     update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
-    update.key_activities = "Training rolled out."
-    update.engagement = "Fortnightly workstream meetings."
-    update.concerns = "None."
-    update.proposed_rag = RAG.GREEN
-    update.rag_rationale = "On track."
-    for milestone in update.milestones_this_period:
-        milestone.status = MilestoneStatus.COMPLETE
+    complete_for_submission(
+        update, key_activities="Training rolled out.", engagement="Fortnightly workstream meetings.", concerns="None.",
+        rag_rationale="On track.",
+    )
     update.state = state
     if state is not UpdateState.DRAFT:
         update.completed_by = (
@@ -163,7 +159,7 @@ def governance_report_in(ids, state, ready="ready"):
     """The open period's report put into `state`, ready for sign-off where it is open unless `ready` names
     what is missing."""
     period_id = ids.periods["nov_dec"]
-    for code in ("GOV", "PRC", "PPD", "PTN", "CCC"):
+    for code in CODES:
         update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
         update.state, update.proposed_rag, update.agreed_rag = UpdateState.APPROVED, RAG.GREEN, RAG.GREEN
     report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period_id))

@@ -19,7 +19,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.reports.content import fingerprint
-from tests.conftest import csrf_token, error_beside, post, text, user_by_email
+from tests.conftest import complete_for_submission, csrf_token, error_beside, post, text, user_by_email
 from tests.demo_ids import CODES, TITLES
 from tests.editing import edit_form
 from tests.personas import (
@@ -91,13 +91,11 @@ def arrange(app, ids, code, state=UpdateState.DRAFT, *, completed_by=None) -> in
     with app.app_context():
         update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
         last = db.session.get(WorkstreamUpdate, ids.update(code, "sep_oct")).agreed_rag
-        update.key_activities = f"{TITLES[code]}: work done this period."
-        update.engagement = "Fortnightly workstream meetings."
-        update.concerns = "None."
-        update.proposed_rag = last
-        update.rag_rationale = "On track against every milestone."
-        for milestone in update.milestones_this_period:
-            milestone.status = MilestoneStatus.COMPLETE
+        complete_for_submission(
+            update, last, key_activities=f"{TITLES[code]}: work done this period.",
+            engagement="Fortnightly workstream meetings.", concerns="None.",
+            rag_rationale="On track against every milestone.",
+        )
         update.state = state
         if state is not UpdateState.DRAFT:
             update.completed_by = user_by_email(completed_by or PROJECT_MANAGER_OF[code])

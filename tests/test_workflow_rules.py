@@ -15,13 +15,13 @@ from app.logs import JsonFormatter
 from app.models import (
     RAG,
     AuditEvent,
-    MilestoneStatus,
     ProgrammeReport,
     ReportState,
     UpdateState,
     WorkstreamUpdate,
 )
-from tests.conftest import rolled_back, user_by_email
+from tests.conftest import complete_for_submission, rolled_back, user_by_email
+from tests.demo_ids import CODES
 from tests.personas import ANGELA_PROBERT, COMMITTEE_MEMBER, LOUISA_SIMPSON, NICK_BELL, STEVE_COX
 
 
@@ -32,16 +32,16 @@ CHANGED = "It changed while you were looking at it. Reload the page to see the l
 def submittable_governance_update(ids):
     """The open period's Governance draft, complete enough to submit."""
     update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
-    update.key_activities, update.engagement, update.concerns = "Training rolled out.", "Meetings.", "None."
-    update.proposed_rag, update.rag_rationale = RAG.GREEN, "On track."
-    for milestone in update.milestones_this_period:
-        milestone.status = MilestoneStatus.COMPLETE
+    complete_for_submission(
+        update, key_activities="Training rolled out.", engagement="Meetings.", concerns="None.",
+        rag_rationale="On track.",
+    )
     db.session.commit()
     return update
 
 
 def open_report_ready_for_sign_off(ids):
-    for code in ("GOV", "PRC", "PPD", "PTN", "CCC"):
+    for code in CODES:
         update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
         update.state, update.proposed_rag, update.agreed_rag = UpdateState.APPROVED, RAG.GREEN, RAG.GREEN
     report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["nov_dec"]))

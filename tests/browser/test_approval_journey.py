@@ -5,9 +5,9 @@ import re
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import RAG, MilestoneStatus, UpdateState, WorkstreamUpdate
+from app.models import RAG, UpdateState, WorkstreamUpdate
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.conftest import user_by_email
+from tests.conftest import complete_for_submission, user_by_email
 from tests.personas import ANGELA_PROBERT, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, SPONSOR_OF, STEVE_COX
 
 
@@ -36,11 +36,12 @@ def approve_the_other_workstreams(app, ids):
     with app.app_context():
         for code in ("PRC", "PPD", "PTN", "CCC"):
             update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
-            update.key_activities = update.engagement = update.concerns = update.rag_rationale = "Recorded."
+            complete_for_submission(
+                update, key_activities="Recorded.", engagement="Recorded.", concerns="Recorded.",
+                rag_rationale="Recorded.",
+            )
             update.sponsor_comments = "Agreed."
-            update.proposed_rag = update.agreed_rag = RAG.GREEN
-            for milestone in update.milestones_this_period:
-                milestone.status = MilestoneStatus.COMPLETE
+            update.agreed_rag = RAG.GREEN
             update.state = UpdateState.APPROVED
             update.approved_by = user_by_email(SPONSOR_OF[code])
         db.session.commit()
