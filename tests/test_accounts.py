@@ -167,7 +167,8 @@ def test_only_the_pmo_manages_access_and_deactivation_ends_sessions_at_once(app,
     assert pmo.post(f"/admin/users/{target.id}/deactivate", data={"csrf_token": token_of(pmo)}).status_code == 302
     assert victim.get("/").status_code == 302
     assert sign_in(app.test_client(), LOUISA_SIMPSON).status_code == 400
-    assert pmo.post(f"/admin/users/{user(app, HEIDI_ROBINSON).id}/deactivate", data={"csrf_token": token_of(pmo)}).status_code == 409
+    pmo_id = user(app, HEIDI_ROBINSON).id
+    assert pmo.post(f"/admin/users/{pmo_id}/deactivate", data={"csrf_token": token_of(pmo)}).status_code == 409
     assert pmo.post(f"/admin/users/{target.id}/reactivate", data={"csrf_token": token_of(pmo)}).status_code == 302
     assert sign_in(app.test_client(), LOUISA_SIMPSON).status_code == 302
 

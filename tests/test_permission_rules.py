@@ -54,7 +54,9 @@ def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor
         assert not can(sponsor, "approve", draft)
 
 
-def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_and_an_account_with_no_role_never(app, ids):
+def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_and_an_account_with_no_role_never(
+    app, ids
+):
     from app.models import UpdateState, WorkstreamUpdate
 
     with rolled_back(app):

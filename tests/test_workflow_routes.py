@@ -294,7 +294,9 @@ def test_submitting_an_incomplete_draft_is_refused_with_422_listing_what_is_miss
 def give_nick_the_project_manager_role_for_governance(app, ids):
     with app.app_context():
         db.session.add(
-            RoleAssignment(user=user_by_email(NICK_BELL), role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["GOV"])
+            RoleAssignment(
+                user=user_by_email(NICK_BELL), role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["GOV"]
+            )
         )
         db.session.commit()
 

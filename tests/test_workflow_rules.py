@@ -127,7 +127,9 @@ def test_a_missing_justification_workstream_or_overview_is_named_beside_its_fiel
         report = open_report_ready_for_sign_off(ids)
         report.overview = "  "
         db.session.commit()
-        error = refused(workflow.perform, "sign_off", report, user_by_email(STEVE_COX), cmt_meeting_date=dt.date(2024, 1, 9))
+        error = refused(
+            workflow.perform, "sign_off", report, user_by_email(STEVE_COX), cmt_meeting_date=dt.date(2024, 1, 9)
+        )
         assert error.errors == {"overview": "The lead executive director must write the programme overview first"}
 
 
