@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -98,6 +100,30 @@ def signed_in(app):
         return client
 
     return sign_in_as
+
+
+@dataclasses.dataclass
+class Browser:
+    """A test client, its CSRF token and its session cookie as it was just after signing in."""
+
+    client: object
+    token: str
+    cookie: str | None
+
+
+def open_browser(app, email: str | None, password: str) -> Browser:
+    """A new test client signed in with the email and password, or signed out for no email, as a Browser."""
+    client = app.test_client()
+    if email is None:
+        token = csrf_token(text(client.get("/sign-in")))
+    else:
+        response = sign_in(client, email, password)
+        assert response.status_code == 302 and urlsplit(response.headers["Location"]).path != "/sign-in", (
+            f"could not sign in as {email}"
+        )
+        token = csrf_token(text(client.get("/")))
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return Browser(client, token, cookie.value if cookie else None)
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ from tests.authorization_matrix import (
     cases,
     same_in_every_state,
 )
-from tests.conftest import complete_for_submission, csrf_token, user_by_email
+from tests.conftest import Browser, complete_for_submission, csrf_token, open_browser, user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON, NICK_BELL
 
@@ -432,15 +432,6 @@ def normalise(response, flashed) -> str:
     return {400: INVALID, 422: INVALID, 403: FORBIDDEN, 404: MISSING, 409: CONFLICT}.get(status, f"status {status}")
 
 
-@dataclasses.dataclass
-class Browser:
-    """A persona's test client, its CSRF token and its session cookie as it was just after signing in."""
-
-    client: object
-    token: str
-    cookie: str | None
-
-
 class Observations:
     """Every answer, gathered a state at a time on first use."""
 
@@ -505,18 +496,7 @@ class Observations:
         return (now.content, now.accounts) == (original.content, original.accounts)
 
     def _browser(self, persona: str) -> Browser:
-        client = self.app.test_client()
-        token = csrf_token(client.get("/sign-in").get_data(as_text=True))
-        if PERSONAS[persona] is not None:
-            response = client.post(
-                "/sign-in", data={"email": email_of(persona), "password": PERSONA_PASSWORD, "csrf_token": token}
-            )
-            assert response.status_code == 302 and urlsplit(response.headers["Location"]).path != "/sign-in", (
-                f"could not sign in as {persona}"
-            )
-            token = csrf_token(client.get("/").get_data(as_text=True))
-        cookie = client.get_cookie(self.cookie_name)
-        return Browser(client, token, cookie.value if cookie else None)
+        return open_browser(self.app, email_of(persona) if PERSONAS[persona] is not None else None, PERSONA_PASSWORD)
 
     @staticmethod
     def _flashed(browser: Browser) -> list[str]:

@@ -56,7 +56,7 @@ from app.reports import exports
 from app.reports.rendering import forget_bodies
 from tests import fuzzing
 from tests.authorization_matrix import CONFLICT, INVALID, MATRIX, OK, PERSONAS
-from tests.conftest import complete_for_submission, csrf_token, user_by_email
+from tests.conftest import Browser, complete_for_submission, csrf_token, open_browser, user_by_email
 from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON
 
@@ -152,13 +152,6 @@ def _cases(method: str):
 
 
 @dataclasses.dataclass
-class Browser:
-    client: object
-    token: str
-    cookie: str | None
-
-
-@dataclasses.dataclass
 class Tally:
     examples: int = 0
     seconds: float = 0.0
@@ -186,16 +179,7 @@ class Fuzz:
         self.sandbox.install()
 
     def _browser(self, persona: str) -> Browser:
-        client = self.app.test_client()
-        token = csrf_token(client.get("/sign-in").get_data(as_text=True))
-        if PERSONAS[persona] is not None:
-            response = client.post(
-                "/sign-in", data={"email": email_of(persona), "password": PASSWORD, "csrf_token": token}
-            )
-            assert response.status_code == 302, f"could not sign in as {persona}"
-            token = csrf_token(client.get("/").get_data(as_text=True))
-        cookie = client.get_cookie(self.cookie_name)
-        return Browser(client, token, cookie.value if cookie else None)
+        return open_browser(self.app, email_of(persona) if PERSONAS[persona] is not None else None, PASSWORD)
 
     def _crawl(self) -> dict[tuple, dict]:
         """(endpoint, any-converter values) -> {field name: (kind, values)} of every POST form the pages show,
