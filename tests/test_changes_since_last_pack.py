@@ -18,7 +18,6 @@ from app.reports.services import save_overview
 from app.updates.rows import RISKS, add_row, close_risk
 from app.updates.services import draft_fields, milestone_field, save_draft
 from tests.conftest import user_by_email
-from tests.demo_ids import demo_ids
 from tests.personas import ANGELA_PROBERT, RICHARD_CARR, STEVE_COX
 
 
@@ -74,10 +73,9 @@ def milestone(update, reference):
 
 
 @pytest.fixture
-def signed_off(app):
+def signed_off(app, ids):
     """The open period worked through and signed off. Returns (ids, the signed-off revision's snapshot,
     what the changes should say, written out from the rows the work touched)."""
-    ids = demo_ids(app)
     with app.test_request_context():
         gov, prc, ptn = (nov_dec_update(ids, code) for code in ("GOV", "PRC", "PTN"))
         assert all(u.state is UpdateState.DRAFT for u in (gov, prc, ptn))

@@ -18,7 +18,6 @@ from app.extensions import db
 from app.forms import LONG_TEXT, SHORT_TEXT
 from app.models import AuditEvent, Risk, WorkstreamUpdate
 from tests.conftest import error_beside, post, rolled_back, text
-from tests.demo_ids import demo_ids
 from tests.editing import list_section, textarea
 from tests.personas import LOUISA_SIMPSON
 
@@ -75,8 +74,8 @@ def louisa(person):
 
 
 @pytest.fixture
-def prc(app):
-    return demo_ids(app).update("PRC", "nov_dec")
+def prc(ids):
+    return ids.update("PRC", "nov_dec")
 
 
 @pytest.fixture

@@ -424,8 +424,8 @@ def test_verify_reports_live_content_that_changed_after_sign_off_as_information_
     assert ".workstream.title" in result.output
 
 
-def test_verify_fails_naming_an_update_that_is_not_approved_in_a_locked_period_written_behind_the_guards(app):
-    update_id = demo_ids(app).update("GOV", "sep_oct")
+def test_verify_fails_naming_an_update_that_is_not_approved_in_a_locked_period_written_behind_the_guards(app, ids):
+    update_id = ids.update("GOV", "sep_oct")
     table = WorkstreamUpdate.__table__
     with app.app_context():
         with db.engine.begin() as connection:

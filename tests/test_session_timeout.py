@@ -14,7 +14,6 @@ from app.extensions import db
 from app.models import KeptRequest, UpdateState
 from app.models.types import utcnow
 from tests.conftest import csrf_token, sign_in, text
-from tests.demo_ids import demo_ids
 from tests.editing import flashes, open_editor, save, set_state, snapshot, stored, version_of
 from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON
 
@@ -22,8 +21,8 @@ IDLE = 30 * 60
 
 
 @pytest.fixture
-def update_id(app):
-    return demo_ids(app).update("PRC", "nov_dec")
+def update_id(ids):
+    return ids.update("PRC", "nov_dec")
 
 
 def idle_out(client, seconds: int = IDLE + 1) -> None:

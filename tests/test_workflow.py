@@ -25,7 +25,7 @@ from app.models import (
 from app.models.types import utcnow
 from app.reports.services import lock
 from tests.conftest import complete_for_submission, rolled_back, user_by_email
-from tests.demo_ids import CODES, demo_ids
+from tests.demo_ids import CODES
 from tests.personas import LOUISA_SIMPSON, STEVE_COX
 
 # Each capacity is one role, relative to the Governance workstream.
@@ -116,8 +116,7 @@ def email_of(name):
 
 
 @pytest.fixture
-def personas(app):
-    ids = demo_ids(app)
+def personas(app, ids):
     with app.app_context():
         for name, capacities in PERSONAS.items():
             person = User(name=name.title(), email=email_of(name), password_hash="not-used")

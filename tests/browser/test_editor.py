@@ -6,13 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.demo_ids import demo_ids
 from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON
 
 
 @pytest.fixture
-def procurement_editor(app):
-    return f"/updates/{demo_ids(app).update('PRC', 'nov_dec')}/edit"
+def procurement_editor(ids):
+    return f"/updates/{ids.update('PRC', 'nov_dec')}/edit"
 
 
 def test_lists_change_in_place_with_javascript(page, procurement_editor):
@@ -201,7 +200,7 @@ def test_a_draft_can_be_completed_and_submitted_with_the_keyboard_alone(page, ap
     assert_accessible(page)
 
 
-def test_a_save_after_the_draft_was_submitted_elsewhere_shows_the_typed_text_to_copy(page, app, procurement_editor):
+def test_a_save_after_the_draft_was_submitted_elsewhere_shows_the_typed_text_to_copy(page, app, ids, procurement_editor):
     import sqlalchemy as sa
 
     from app.extensions import db
@@ -210,7 +209,7 @@ def test_a_save_after_the_draft_was_submitted_elsewhere_shows_the_typed_text_to_
     sign_in_as(page, LOUISA_SIMPSON)
     visit(page, procurement_editor)
     page.get_by_label("Key activities").fill("Written while someone else submitted the draft.")
-    update_id = demo_ids(app).update("PRC", "nov_dec")
+    update_id = ids.update("PRC", "nov_dec")
     with app.app_context():  # submitted from another tab meanwhile
         db.session.execute(
             sa.update(WorkstreamUpdate).where(WorkstreamUpdate.id == update_id).values(state=UpdateState.SUBMITTED)

@@ -16,7 +16,6 @@ from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import WorkstreamUpdate
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.demo_ids import demo_ids
 from tests.personas import LOUISA_SIMPSON
 
 IDLE_SECONDS = 120
@@ -35,13 +34,13 @@ class ServerClock:
 
 
 @pytest.fixture
-def editor(app, page, monkeypatch):
+def editor(app, ids, page, monkeypatch):
     """The project manager in the Procurement draft's editor, with both clocks under the test's control."""
     monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", IDLE_SECONDS // 60)
     server_clock = ServerClock()
     monkeypatch.setattr(auth_routes, "time", server_clock)
     page.clock.install()
-    update_id = demo_ids(app).update("PRC", "nov_dec")
+    update_id = ids.update("PRC", "nov_dec")
     sign_in_as(page, LOUISA_SIMPSON)
     visit(page, f"/updates/{update_id}/edit")
     # Both clocks also move on by themselves, by the few seconds the test takes: each step below leaves
