@@ -1,4 +1,5 @@
-"""Fixtures: a migrated demo database copied afresh for every test, the app, and signed-in clients."""
+"""Fixtures: a migrated demo database copied afresh for every test, the app, the demo's ids and signed-in
+clients; and the helpers the test modules share to send requests, read answers and arrange rows."""
 from __future__ import annotations
 
 import contextlib
