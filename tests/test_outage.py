@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from tests.conftest import build_app, csrf_token
 from tests.demo_ids import demo_ids
@@ -102,7 +103,7 @@ def test_during_an_outage_every_request_is_answered_and_the_app_recovers_by_itse
             (nick, "GET", f"/periods/{ids.periods['nov_dec']}", None),
             (nick, "POST", f"/updates/{update_id}/approve", {"version": 1, "sponsor_comments": "Fine."}),
             (signed_out, "GET", "/sign-in", None),
-            (signed_out, "POST", "/sign-in", {"email": LOUISA_SIMPSON, "password": "waymark-demo-2023"}),
+            (signed_out, "POST", "/sign-in", {"email": LOUISA_SIMPSON, "password": DEMO_PASSWORD}),
         ] * 3
         for browser, method, path, fields in requests:
             status, page, headers = browser.exchange(method, path, fields)

@@ -4,6 +4,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import WorkstreamUpdate
 from tests.personas import (
@@ -53,7 +54,7 @@ def test_a_person_with_no_roles_sees_no_period(app, signed_in, ids):
 
     with app.app_context():
         user = User(name="New Starter", email="new.starter@example.org")
-        user.set_password("waymark-demo-2023")
+        user.set_password(DEMO_PASSWORD)
         db.session.add(user)
         db.session.commit()
     client = signed_in("new.starter@example.org")

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.demo.people import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
 from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON
 
@@ -161,7 +162,7 @@ def test_a_draft_can_be_completed_and_submitted_with_the_keyboard_alone(page, ap
     tab_to(page, by_id("email"))
     page.keyboard.type(LOUISA_SIMPSON)
     tab_to(page, by_id("password"))
-    page.keyboard.type("waymark-demo-2023")
+    page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/$"))
     tab_to(page, "el.textContent.includes('for Governance and decision making')")
