@@ -1,8 +1,11 @@
-"""Fixtures: a migrated demo database copied afresh for every test, the app, and signed-in clients."""
+"""Fixtures: a migrated demo database copied afresh for every test, the app, the demo's ids and signed-in
+clients; and the helpers the test modules share to send requests, read answers and arrange rows."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -10,12 +13,15 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.config import TestConfig
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
-from app.models import User
+from app.models import RAG, MilestoneStatus, User
 from app.reports.rendering import forget_bodies
 from tests.databases import make_test_databases
+from tests.demo_ids import demo_ids
 
-DEMO_PASSWORD = "waymark-demo-2023"
+# The editor tests' helpers assert too: pytest explains their failures as it does the tests' own.
+pytest.register_assert_rewrite("tests.editing")
 
 
 def build_app(database_url: str):
@@ -62,6 +68,12 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def ids(app):
+    """The demo's periods, workstreams and updates by name (tests/demo_ids.py)."""
+    return demo_ids(app)
+
+
 def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
         r'name="csrf_token" type="hidden" value="([^"]+)"', html
@@ -89,6 +101,80 @@ def signed_in(app):
         return client
 
     return sign_in_as
+
+
+@dataclasses.dataclass
+class Browser:
+    """A test client, its CSRF token and its session cookie as it was just after signing in."""
+
+    client: object
+    token: str
+    cookie: str | None
+
+
+def open_browser(app, email: str | None, password: str) -> Browser:
+    """A new test client signed in with the email and password, or signed out for no email, as a Browser."""
+    client = app.test_client()
+    if email is None:
+        token = csrf_token(text(client.get("/sign-in")))
+    else:
+        response = sign_in(client, email, password)
+        assert response.status_code == 302 and urlsplit(response.headers["Location"]).path != "/sign-in", (
+            f"could not sign in as {email}"
+        )
+        token = csrf_token(text(client.get("/")))
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return Browser(client, token, cookie.value if cookie else None)
+
+
+@pytest.fixture
+def person(signed_in):
+    """A signed-in client that knows its CSRF token (from the page's <meta name="csrf-token">), as `token`."""
+
+    def sign_in_as(email: str):
+        client = signed_in(email)
+        client.token = csrf_token(text(client.get("/")))
+        return client
+
+    return sign_in_as
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def htmx_headers(client) -> dict:
+    return {"HX-Request": "true", "X-CSRFToken": client.token}
+
+
+def post(client, path, data=None, htmx=False, **fields):
+    """POST as the page's forms do, from a `person` client: the csrf_token field, and with htmx also its header."""
+    data = {"csrf_token": client.token, **(data or {}), **fields}
+    return client.post(path, data=data, headers=htmx_headers(client) if htmx else {})
+
+
+def error_beside(html: str, field_id: str) -> str:
+    """The error message shown beside the field (GOV.UK's <p id="FIELD-error">), or '' when there is none."""
+    match = re.search(rf'<p id="{re.escape(field_id)}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
+    if not match:
+        return ""
+    message = re.sub(r'<span class="govuk-visually-hidden">Error:</span>', "", match.group(1))
+    return re.sub(r"\s+", " ", message).strip()
+
+
+def complete_for_submission(update, proposed_rag=RAG.GREEN, **texts) -> None:
+    """Give the update what submitting it needs: its `texts` (key_activities, engagement, concerns, rag_rationale
+    and any more), a proposed rating, and every milestone of this period complete."""
+    for name, value in texts.items():
+        setattr(update, name, value)
+    update.proposed_rag = proposed_rag
+    for milestone in update.milestones_this_period:
+        milestone.status = MilestoneStatus.COMPLETE
+
+
+def user_by_email(email: str) -> User:
+    """The user with this email, read in the app context the caller is in."""
+    return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def user_id(app, email: str) -> int:

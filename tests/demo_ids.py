@@ -1,13 +1,18 @@
-"""Looks up the demo's periods, workstreams and updates by name, so tests never hard-code row ids."""
+"""The demo's workstreams by code, and its periods, workstreams and updates looked up by name, so tests never
+hard-code row ids."""
 import dataclasses
-import datetime as dt
 
 import sqlalchemy as sa
 
+from app.demo import content
+from app.demo.loader import PERIODS
 from app.extensions import db
 from app.models import ReportingPeriod, Workstream, WorkstreamUpdate
 
-PERIOD_STARTS = {"jul_aug": dt.date(2023, 7, 1), "sep_oct": dt.date(2023, 9, 1), "nov_dec": dt.date(2023, 11, 1)}
+PERIOD_STARTS = {name: fields["start_date"] for name, fields in PERIODS.items()}
+# The workstreams' codes and titles, in display order.
+CODES = tuple(spec["code"] for spec in content.WORKSTREAMS)
+TITLES = {spec["code"]: spec["title"] for spec in content.WORKSTREAMS}
 
 
 @dataclasses.dataclass

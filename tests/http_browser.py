@@ -7,7 +7,7 @@ import http.client
 import re
 from urllib.parse import urlencode
 
-from tests.conftest import DEMO_PASSWORD
+from app.demo.people import DEMO_PASSWORD
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 

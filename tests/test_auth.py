@@ -1,15 +1,15 @@
 """Signing in and out."""
 import re
 
-import sqlalchemy as sa
-
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import User
-from tests.conftest import DEMO_PASSWORD, csrf_token, sign_in
+from tests.conftest import csrf_token, sign_in, user_by_email
+from tests.personas import JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL
 
 
 def test_sign_in_with_correct_details_goes_to_my_work(client):
-    response = sign_in(client, "louisa.simpson@example.org")
+    response = sign_in(client, LOUISA_SIMPSON)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "My work" in client.get("/").get_data(as_text=True)
@@ -20,7 +20,7 @@ def test_sign_in_email_is_case_insensitive(client):
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(client):
-    wrong_password = sign_in(client, "louisa.simpson@example.org", "not-her-password").get_data(as_text=True)
+    wrong_password = sign_in(client, LOUISA_SIMPSON, "not-her-password").get_data(as_text=True)
     unknown_email = sign_in(client, "nobody@example.org", DEMO_PASSWORD).get_data(as_text=True)
     message = "Enter a correct email address and password"
     assert message in wrong_password and message in unknown_email
@@ -28,11 +28,11 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client):
 
 
 def test_failed_sign_in_keeps_the_email_and_shows_an_error_summary(client):
-    response = sign_in(client, "louisa.simpson@example.org", "not-her-password")
+    response = sign_in(client, LOUISA_SIMPSON, "not-her-password")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'class="govuk-error-summary' in html
-    assert 'value="louisa.simpson@example.org"' in html
+    assert f'value="{LOUISA_SIMPSON}"' in html
     assert "<title>Error: Sign in" in html
 
 
@@ -46,19 +46,19 @@ def test_empty_fields_get_a_message_beside_each(client):
 
 def test_deactivated_account_cannot_sign_in(app, client):
     with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == "jodie.townsend@example.org"))
+        user = user_by_email(JODIE_TOWNSEND)
         user.active = False
         db.session.commit()
-    response = sign_in(client, "jodie.townsend@example.org")
+    response = sign_in(client, JODIE_TOWNSEND)
     assert response.status_code == 400
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
 
 
 def test_deactivation_ends_an_existing_session(app, signed_in):
-    client = signed_in("jodie.townsend@example.org")
+    client = signed_in(JODIE_TOWNSEND)
     assert client.get("/").status_code == 200
     with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == "jodie.townsend@example.org"))
+        user = user_by_email(JODIE_TOWNSEND)
         user.active = False
         db.session.commit()
     assert client.get("/").status_code == 302
@@ -69,7 +69,7 @@ def test_sign_in_follows_a_local_next_path(client):
     response = client.post(
         "/sign-in?next=/periods",
         data={
-            "email": "nick.bell@example.org",
+            "email": NICK_BELL,
             "password": DEMO_PASSWORD,
             "csrf_token": csrf_token(page.get_data(as_text=True)),
         },
@@ -83,7 +83,7 @@ def test_sign_in_ignores_a_next_address_on_another_site(client):
         response = client.post(
             f"/sign-in?next={target}",
             data={
-                "email": "nick.bell@example.org",
+                "email": NICK_BELL,
                 "password": DEMO_PASSWORD,
                 "csrf_token": csrf_token(page.get_data(as_text=True)),
             },
@@ -93,14 +93,14 @@ def test_sign_in_ignores_a_next_address_on_another_site(client):
 
 
 def test_sign_in_without_csrf_token_is_refused_with_a_friendly_page(client):
-    response = client.post("/sign-in", data={"email": "nick.bell@example.org", "password": DEMO_PASSWORD})
+    response = client.post("/sign-in", data={"email": NICK_BELL, "password": DEMO_PASSWORD})
     assert response.status_code == 400
     assert "Your session has expired" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 
 def test_sign_out_is_a_post_with_csrf(signed_in):
-    client = signed_in("nick.bell@example.org")
+    client = signed_in(NICK_BELL)
     assert client.get("/sign-out").status_code == 405
     assert client.post("/sign-out").status_code == 400
     assert client.get("/").status_code == 200
@@ -111,7 +111,7 @@ def test_sign_out_is_a_post_with_csrf(signed_in):
 
 
 def test_signed_in_person_visiting_sign_in_goes_to_my_work(signed_in):
-    client = signed_in("nick.bell@example.org")
+    client = signed_in(NICK_BELL)
     assert client.get("/sign-in").headers["Location"] == "/"
 
 

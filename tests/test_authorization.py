@@ -33,7 +33,6 @@ from app.models import (
     AuditEvent,
     Milestone,
     MilestoneKind,
-    MilestoneStatus,
     OutboxMessage,
     PasswordResetToken,
     ProgrammeReport,
@@ -67,8 +66,9 @@ from tests.authorization_matrix import (
     cases,
     same_in_every_state,
 )
-from tests.conftest import csrf_token
+from tests.conftest import Browser, complete_for_submission, open_browser, user_by_email
 from tests.demo_ids import demo_ids
+from tests.personas import LOUISA_SIMPSON, NICK_BELL
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 # Routes that are htmx fragments: the page asks for them with HX-Request, as the browser would.
@@ -92,8 +92,6 @@ FORMER_HOLDER_EMAIL = "former.holder@example.org"
 RESET_TOKEN = "a-reset-link-token-for-the-authorisation-matrix"
 STATIC_FILE = "images/waymark.svg"
 # Someone who is none of the personas completes and approves the submitted and approved updates.
-SUBMITTER = "louisa.simpson@example.org"
-APPROVER = "nick.bell@example.org"
 
 
 def email_of(persona: str) -> str:
@@ -161,27 +159,20 @@ class Objects:
     session_tokens: dict  # user id -> the session token built (an ended session replaces it)
 
 
-def _person(email: str) -> User:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def _complete(update: WorkstreamUpdate, state: UpdateState) -> None:
-    update.key_activities = "Terms of reference agreed; board papers issued on time."
-    update.engagement = "Monthly governance forum held."
-    update.concerns = "None."
-    update.proposed_rag = RAG.GREEN
-    update.rag_rationale = "On track."
-    update.rag_change_reason = "The actions from last period were closed."
-    for milestone in update.milestones_this_period:
-        milestone.status = MilestoneStatus.COMPLETE
+    complete_for_submission(
+        update, key_activities="Terms of reference agreed; board papers issued on time.",
+        engagement="Monthly governance forum held.", concerns="None.", rag_rationale="On track.",
+        rag_change_reason="The actions from last period were closed.",
+    )
     update.state = state
-    update.completed_by = _person(SUBMITTER)
+    update.completed_by = user_by_email(LOUISA_SIMPSON)
     update.completion_date = dt.date(2023, 12, 20)
     update.submitted_at = utcnow()
     if state is UpdateState.APPROVED:
         update.sponsor_comments = "Good progress."
         update.agreed_rag = RAG.GREEN
-        update.approved_by = _person(APPROVER)
+        update.approved_by = user_by_email(NICK_BELL)
         update.approved_at = utcnow()
 
 
@@ -441,15 +432,6 @@ def normalise(response, flashed) -> str:
     return {400: INVALID, 422: INVALID, 403: FORBIDDEN, 404: MISSING, 409: CONFLICT}.get(status, f"status {status}")
 
 
-@dataclasses.dataclass
-class Browser:
-    """A persona's test client, its CSRF token and its session cookie as it was just after signing in."""
-
-    client: object
-    token: str
-    cookie: str | None
-
-
 class Observations:
     """Every answer, gathered a state at a time on first use."""
 
@@ -514,18 +496,7 @@ class Observations:
         return (now.content, now.accounts) == (original.content, original.accounts)
 
     def _browser(self, persona: str) -> Browser:
-        client = self.app.test_client()
-        token = csrf_token(client.get("/sign-in").get_data(as_text=True))
-        if PERSONAS[persona] is not None:
-            response = client.post(
-                "/sign-in", data={"email": email_of(persona), "password": PERSONA_PASSWORD, "csrf_token": token}
-            )
-            assert response.status_code == 302 and urlsplit(response.headers["Location"]).path != "/sign-in", (
-                f"could not sign in as {persona}"
-            )
-            token = csrf_token(client.get("/").get_data(as_text=True))
-        cookie = client.get_cookie(self.cookie_name)
-        return Browser(client, token, cookie.value if cookie else None)
+        return open_browser(self.app, email_of(persona) if PERSONAS[persona] is not None else None, PERSONA_PASSWORD)
 
     @staticmethod
     def _flashed(browser: Browser) -> list[str]:

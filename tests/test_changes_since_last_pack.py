@@ -12,17 +12,14 @@ import sqlalchemy as sa
 
 from app import workflow
 from app.extensions import db
-from app.models import RAG, MilestoneStatus, ProgrammeReport, ReportState, UpdateState, User, WorkstreamUpdate
+from app.models import RAG, MilestoneStatus, ProgrammeReport, ReportState, UpdateState, WorkstreamUpdate
 from app.reports.content import changes_since_last_pack, report_content
 from app.reports.services import save_overview
 from app.updates.rows import RISKS, add_row, close_risk
 from app.updates.services import draft_fields, milestone_field, save_draft
-from tests.demo_ids import demo_ids
+from tests.conftest import user_by_email
+from tests.personas import ANGELA_PROBERT, RICHARD_CARR, STEVE_COX
 
-CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
-CMT = "steve.cox@example.org"
-LEAD_DIRECTOR = "angela.probert@example.org"
-IIB = "richard.carr@example.org"
 
 GOV_REASON = "Two governance decisions were deferred to the January Council meeting."
 PTN_JUSTIFICATION = "The partnership board has not met since September, so the sponsor agrees Amber."
@@ -31,10 +28,6 @@ PRC_M01_NOTE = "The contract register review waits for the new procurement lead.
 GOV_R01_CLOSURE = "The new scheme of delegation removes this risk."
 NEW_RISK = {"description": "Decision-making slows while the committee structure changes.",
             "mitigation": "An interim delegation agreed by the Chief Executive."}
-
-
-def person(email):
-    return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def nov_dec_update(ids, code):
@@ -80,10 +73,9 @@ def milestone(update, reference):
 
 
 @pytest.fixture
-def signed_off(app):
+def signed_off(app, ids):
     """The open period worked through and signed off. Returns (ids, the signed-off revision's snapshot,
     what the changes should say, written out from the rows the work touched)."""
-    ids = demo_ids(app)
     with app.test_request_context():
         gov, prc, ptn = (nov_dec_update(ids, code) for code in ("GOV", "PRC", "PTN"))
         assert all(u.state is UpdateState.DRAFT for u in (gov, prc, ptn))
@@ -112,11 +104,11 @@ def signed_off(app):
         report = db.session.scalar(
             sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["nov_dec"])
         )
-        save_overview(report, person(LEAD_DIRECTOR), "Steady progress, with governance decisions deferred.")
+        save_overview(report, user_by_email(ANGELA_PROBERT), "Steady progress, with governance decisions deferred.")
         db.session.commit()
         draft_changes = report_content(report.period, report)["changes"]
         signed = workflow.perform(
-            "sign_off", report, person(CMT), version=report.version, cmt_meeting_date=dt.date(2024, 1, 9)
+            "sign_off", report, user_by_email(STEVE_COX), version=report.version, cmt_meeting_date=dt.date(2024, 1, 9)
         )
         assert signed.state is ReportState.SIGNED_OFF
 
@@ -169,7 +161,7 @@ def test_a_new_risk_is_opened_with_the_next_reference_and_carried_risks_are_not_
 
 def test_readers_see_the_changes_on_the_report_page_and_in_the_word_pack(app, signed_in, signed_off):
     ids, _snapshot, expected = signed_off
-    client = signed_in(IIB)
+    client = signed_in(RICHARD_CARR)
     html = client.get(f"/periods/{ids.periods['nov_dec']}/report").get_data(as_text=True)
     section = html[html.index('id="changes"'):html.index('id="workstreams"')]
     page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
@@ -197,8 +189,7 @@ def test_readers_see_the_changes_on_the_report_page_and_in_the_word_pack(app, si
     assert f"GOV-M05 (Governance and decision making): {expected['milestones_slipped'][0]['description']}, 1 period late" in page
 
 
-def test_before_anyone_works_on_the_open_period_nothing_is_listed_as_changed(app):
-    ids = demo_ids(app)
+def test_before_anyone_works_on_the_open_period_nothing_is_listed_as_changed(app, ids):
     with app.test_request_context():
         report = db.session.scalar(
             sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["nov_dec"])

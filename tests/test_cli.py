@@ -5,25 +5,14 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import AuditEvent, Milestone, ReportingPeriod, Role, RoleAssignment, User, Workstream, WorkstreamUpdate
 from tests.conftest import build_app
+from tests.personas import (
+    ANGELA_PROBERT, COMMITTEE_MEMBER, EVERYONE, HEIDI_ROBINSON, LOUISA_SIMPSON, NICK_BELL, THOMAS_FARMER,
+)
 
-DEMO_PASSWORD = "waymark-demo-2023"
-DEMO_EMAILS = [
-    "louisa.simpson@example.org",
-    "jodie.townsend@example.org",
-    "peter.tonks@example.org",
-    "nick.bell@example.org",
-    "steve.cox@example.org",
-    "richard.kenny@example.org",
-    "kate.mcfarlane@example.org",
-    "heidi.robinson@example.org",
-    "thomas.farmer@example.org",
-    "angela.probert@example.org",
-    "richard.carr@example.org",
-    "committee.member@example.org",
-]
 GOOD_PASSWORD = "correct-horse-battery"
 
 
@@ -116,12 +105,12 @@ def test_users_create_refuses_when_the_prompted_passwords_do_not_match(app):
 def test_users_create_refuses_an_email_already_taken_whatever_its_case(app):
     before = table_counts(app)
     result = invoke(
-        app, "users", "create", "--name", "Impostor", "--email", "NICK.BELL@EXAMPLE.ORG", "--password", GOOD_PASSWORD
+        app, "users", "create", "--name", "Impostor", "--email", NICK_BELL.upper(), "--password", GOOD_PASSWORD
     )
     assert result.exit_code == 1
-    assert "Someone already has the email address NICK.BELL@EXAMPLE.ORG." in result.output
+    assert f"Someone already has the email address {NICK_BELL.upper()}." in result.output
     assert table_counts(app) == before
-    nick = user_with(app, "nick.bell@example.org")
+    nick = user_with(app, NICK_BELL)
     assert nick.name == "Nick Bell"
     assert nick.check_password(DEMO_PASSWORD)
     assert not nick.check_password(GOOD_PASSWORD)
@@ -131,40 +120,40 @@ def test_users_create_refuses_an_email_already_taken_whatever_its_case(app):
 
 
 def test_users_grant_gives_a_programme_role(app):
-    assert (Role.PMO, None) not in roles_of(app, "louisa.simpson@example.org")
-    result = invoke(app, "users", "grant", "louisa.simpson@example.org", "pmo")
+    assert (Role.PMO, None) not in roles_of(app, LOUISA_SIMPSON)
+    result = invoke(app, "users", "grant", LOUISA_SIMPSON, "pmo")
     assert result.exit_code == 0, result.output
     assert "Louisa Simpson is now PMO." in result.output
-    assert (Role.PMO, None) in roles_of(app, "louisa.simpson@example.org")
+    assert (Role.PMO, None) in roles_of(app, LOUISA_SIMPSON)
 
 
 @pytest.mark.parametrize("code", ["PRC", "prc"])
 def test_users_grant_gives_a_workstream_role_for_the_workstream_code(app, code):
-    before = roles_of(app, "thomas.farmer@example.org")
+    before = roles_of(app, THOMAS_FARMER)
     assert (Role.PMO_SUPPORT, "PRC") not in before
-    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "pmo-support", "--workstream", code)
+    result = invoke(app, "users", "grant", THOMAS_FARMER, "pmo-support", "--workstream", code)
     assert result.exit_code == 0, result.output
     assert "Thomas Farmer is now PMO support for Procurement." in result.output
-    after = roles_of(app, "thomas.farmer@example.org")
+    after = roles_of(app, THOMAS_FARMER)
     assert sorted(after, key=repr) == sorted(before + [(Role.PMO_SUPPORT, "PRC")], key=repr)
 
 
 def test_users_grant_refuses_a_workstream_role_without_a_workstream(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "sponsor")
+    result = invoke(app, "users", "grant", THOMAS_FARMER, "sponsor")
     assert result.exit_code == 1
     assert "Sponsor is a workstream role: name the workstream with --workstream." in result.output
     assert table_counts(app) == before
-    assert roles_of(app, "thomas.farmer@example.org") == [(Role.PMO_SUPPORT, "PPD")]
+    assert roles_of(app, THOMAS_FARMER) == [(Role.PMO_SUPPORT, "PPD")]
 
 
 def test_users_grant_refuses_a_programme_role_with_a_workstream(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "cmt-member", "--workstream", "PRC")
+    result = invoke(app, "users", "grant", THOMAS_FARMER, "cmt-member", "--workstream", "PRC")
     assert result.exit_code == 1
     assert "CMT member is a programme-wide role: leave out --workstream." in result.output
     assert table_counts(app) == before
-    assert roles_of(app, "thomas.farmer@example.org") == [(Role.PMO_SUPPORT, "PPD")]
+    assert roles_of(app, THOMAS_FARMER) == [(Role.PMO_SUPPORT, "PPD")]
 
 
 def test_users_grant_refuses_an_unknown_email(app):
@@ -177,7 +166,7 @@ def test_users_grant_refuses_an_unknown_email(app):
 
 def test_users_grant_refuses_an_unknown_workstream_code(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "sponsor", "--workstream", "XYZ")
+    result = invoke(app, "users", "grant", THOMAS_FARMER, "sponsor", "--workstream", "XYZ")
     assert result.exit_code == 1
     assert "No workstream has the code XYZ." in result.output
     assert table_counts(app) == before
@@ -185,15 +174,15 @@ def test_users_grant_refuses_an_unknown_workstream_code(app):
 
 def test_users_grant_refuses_an_unknown_role_name(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", "thomas.farmer@example.org", "overlord")
+    result = invoke(app, "users", "grant", THOMAS_FARMER, "overlord")
     assert result.exit_code == 2
     assert "'overlord' is not one of" in result.output
     assert table_counts(app) == before
 
 
 @pytest.mark.parametrize("args", [
-    ("louisa.simpson@example.org", "pmo"),
-    ("thomas.farmer@example.org", "sponsor", "--workstream", "PRC"),
+    (LOUISA_SIMPSON, "pmo"),
+    (THOMAS_FARMER, "sponsor", "--workstream", "PRC"),
 ], ids=["programme-role", "workstream-role"])
 def test_users_grant_twice_grants_once(app, args):
     first = invoke(app, "users", "grant", *args)
@@ -209,7 +198,7 @@ def test_users_grant_twice_grants_once(app, args):
 
 def test_users_grant_of_a_demo_role_already_held_changes_nothing(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", "NICK.BELL@example.org", "sponsor", "--workstream", "GOV")
+    result = invoke(app, "users", "grant", NICK_BELL.upper(), "sponsor", "--workstream", "GOV")
     assert result.exit_code == 0, result.output
     assert "Nick Bell already holds that role." in result.output
     assert table_counts(app) == before
@@ -223,11 +212,11 @@ def test_users_list_shows_everyone_with_their_roles(app):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) == 12
-    assert "Nick Bell <nick.bell@example.org>: CMT member; Sponsor, Governance and decision making; Sponsor, Procurement" in lines
-    assert "Angela Probert <angela.probert@example.org>: Lead executive director" in lines
-    assert "Committee Member <committee.member@example.org>: Viewer" in lines
-    assert "Thomas Farmer <thomas.farmer@example.org>: PMO support, Project plans and delivery" in lines
-    heidi = next(line for line in lines if line.startswith("Heidi Robinson <heidi.robinson@example.org>: "))
+    assert f"Nick Bell <{NICK_BELL}>: CMT member; Sponsor, Governance and decision making; Sponsor, Procurement" in lines
+    assert f"Angela Probert <{ANGELA_PROBERT}>: Lead executive director" in lines
+    assert f"Committee Member <{COMMITTEE_MEMBER}>: Viewer" in lines
+    assert f"Thomas Farmer <{THOMAS_FARMER}>: PMO support, Project plans and delivery" in lines
+    heidi = next(line for line in lines if line.startswith(f"Heidi Robinson <{HEIDI_ROBINSON}>: "))
     assert heidi.split(": ", 1)[1].split("; ") == [
         "PMO",
         "PMO support, Governance and decision making",
@@ -291,7 +280,7 @@ def test_demo_load_into_an_empty_migrated_database_loads_the_demo(empty_app, arg
     assert counts["WorkstreamUpdate"] == 15
     with empty_app.app_context():
         emails = set(db.session.scalars(sa.select(User.email)))
-    assert emails == set(DEMO_EMAILS)
+    assert emails == set(EVERYONE)
     # And a second plain load is refused.
     again = invoke(empty_app, "demo", "load")
     assert again.exit_code == 1
@@ -304,9 +293,9 @@ def test_demo_sign_ins_prints_every_demo_email_and_the_password(app):
     assert f"every password is {DEMO_PASSWORD}" in result.output
     lines = result.output.splitlines()
     listed = [line.split()[0] for line in lines[1:]]
-    assert listed == DEMO_EMAILS
+    assert listed == EVERYONE
     assert "(not loaded)" not in result.output
-    nick = next(line for line in lines if line.strip().startswith("nick.bell@example.org"))
+    nick = next(line for line in lines if line.strip().startswith(NICK_BELL))
     assert nick.split(None, 1)[1] == "CMT member; Sponsor, Governance and decision making; Sponsor, Procurement"
 
 
@@ -314,7 +303,7 @@ def test_demo_sign_ins_marks_accounts_not_loaded_on_an_empty_database(empty_app)
     result = invoke(empty_app, "demo", "sign-ins")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()[1:]
-    assert [line.split()[0] for line in lines] == DEMO_EMAILS
+    assert [line.split()[0] for line in lines] == EVERYONE
     assert all(line.endswith("(not loaded)") for line in lines)
 
 

@@ -24,15 +24,14 @@ def test_on_sqlite_a_post_holds_the_write_lock_from_its_first_read_and_a_get_tak
     assert began_with(app, "GET") == "BEGIN"
 
 
-def test_a_decision_outside_a_post_starts_a_transaction_of_its_own_under_the_lock(app):
+def test_a_decision_outside_a_post_starts_a_transaction_of_its_own_under_the_lock(app, ids):
     """e.g. a CLI command: what it read before is read again once the lock is held."""
     import sqlalchemy as sa
 
     from app.decision_locks import lock_for_decision
     from app.models import UpdateState, WorkstreamUpdate
-    from tests.demo_ids import demo_ids
 
-    update_id = demo_ids(app).update("GOV", "nov_dec")
+    update_id = ids.update("GOV", "nov_dec")
     with app.app_context():
         update = db.session.get(WorkstreamUpdate, update_id)
         milestone_note = update.milestones[0].status_note

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.demo.loader import load_demo
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import (
     RAG,
@@ -33,8 +34,10 @@ from app.models import (
 )
 from app.update_rules import period_status
 from app.reports.content import fingerprint, report_content
-
-DEMO_PASSWORD = "waymark-demo-2023"
+from tests.personas import (
+    ANGELA_PROBERT, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, KATE_MCFARLANE, LOUISA_SIMPSON, NICK_BELL,
+    PETER_TONKS, RICHARD_CARR, RICHARD_KENNY, STEVE_COX, THOMAS_FARMER,
+)
 
 JUL_AUG = dt.date(2023, 7, 1)
 SEP_OCT = dt.date(2023, 9, 1)
@@ -175,23 +178,23 @@ def test_demo_workstream_outcome_counts_match_the_seed(app):
 
 # email -> (name, {(role, workstream code or None)})
 DEMO_ACCOUNTS = {
-    "louisa.simpson@example.org": (
+    LOUISA_SIMPSON: (
         "Louisa Simpson",
         {(Role.PROJECT_MANAGER, "GOV"), (Role.PROJECT_MANAGER, "PRC")},
     ),
-    "jodie.townsend@example.org": ("Jodie Townsend", {(Role.PROJECT_MANAGER, "PPD")}),
-    "peter.tonks@example.org": (
+    JODIE_TOWNSEND: ("Jodie Townsend", {(Role.PROJECT_MANAGER, "PPD")}),
+    PETER_TONKS: (
         "Peter Tonks",
         {(Role.PROJECT_MANAGER, "PTN"), (Role.PROJECT_MANAGER, "CCC")},
     ),
-    "nick.bell@example.org": (
+    NICK_BELL: (
         "Nick Bell",
         {(Role.SPONSOR, "GOV"), (Role.SPONSOR, "PRC"), (Role.CMT_MEMBER, None)},
     ),
-    "steve.cox@example.org": ("Steve Cox", {(Role.SPONSOR, "PPD"), (Role.CMT_MEMBER, None)}),
-    "richard.kenny@example.org": ("Richard Kenny", {(Role.SPONSOR, "PTN"), (Role.CMT_MEMBER, None)}),
-    "kate.mcfarlane@example.org": ("Kate McFarlane", {(Role.SPONSOR, "CCC"), (Role.CMT_MEMBER, None)}),
-    "heidi.robinson@example.org": (
+    STEVE_COX: ("Steve Cox", {(Role.SPONSOR, "PPD"), (Role.CMT_MEMBER, None)}),
+    RICHARD_KENNY: ("Richard Kenny", {(Role.SPONSOR, "PTN"), (Role.CMT_MEMBER, None)}),
+    KATE_MCFARLANE: ("Kate McFarlane", {(Role.SPONSOR, "CCC"), (Role.CMT_MEMBER, None)}),
+    HEIDI_ROBINSON: (
         "Heidi Robinson",
         {
             (Role.PMO, None),
@@ -201,10 +204,10 @@ DEMO_ACCOUNTS = {
             (Role.PMO_SUPPORT, "CCC"),
         },
     ),
-    "thomas.farmer@example.org": ("Thomas Farmer", {(Role.PMO_SUPPORT, "PPD")}),
-    "angela.probert@example.org": ("Angela Probert", {(Role.LEAD_DIRECTOR, None)}),
-    "richard.carr@example.org": ("Richard Carr", {(Role.IIB_MEMBER, None)}),
-    "committee.member@example.org": ("Committee Member", {(Role.VIEWER, None)}),
+    THOMAS_FARMER: ("Thomas Farmer", {(Role.PMO_SUPPORT, "PPD")}),
+    ANGELA_PROBERT: ("Angela Probert", {(Role.LEAD_DIRECTOR, None)}),
+    RICHARD_CARR: ("Richard Carr", {(Role.IIB_MEMBER, None)}),
+    COMMITTEE_MEMBER: ("Committee Member", {(Role.VIEWER, None)}),
 }
 
 

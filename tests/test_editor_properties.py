@@ -16,9 +16,9 @@ from app.extensions import db
 from app.formatting import prose_blocks
 from app.forms import LONG_TEXT, SHORT_TEXT
 from app.models import AuditEvent, Risk, WorkstreamUpdate
-from tests.conftest import csrf_token, rolled_back
-from tests.demo_ids import demo_ids
-from tests.test_editor import PM, error_beside, list_section, post, text, textarea
+from tests.conftest import error_beside, post, rolled_back, text
+from tests.editing import list_section, textarea
+from tests.personas import LOUISA_SIMPSON
 
 FUNCTION_SCOPED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 
@@ -63,15 +63,13 @@ def script_tags(html: str) -> int:
 
 
 @pytest.fixture
-def louisa(signed_in):
-    client = signed_in(PM)
-    client.token = csrf_token(client.get("/").get_data(as_text=True))
-    return client
+def louisa(person):
+    return person(LOUISA_SIMPSON)
 
 
 @pytest.fixture
-def prc(app):
-    return demo_ids(app).update("PRC", "nov_dec")
+def prc(ids):
+    return ids.update("PRC", "nov_dec")
 
 
 @pytest.fixture

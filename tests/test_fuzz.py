@@ -41,7 +41,6 @@ from app.models import (
     RAG,
     Milestone,
     MilestoneKind,
-    MilestoneStatus,
     PasswordResetToken,
     ProgrammeReport,
     Risk,
@@ -57,8 +56,9 @@ from app.reports import exports
 from app.reports.rendering import forget_bodies
 from tests import fuzzing
 from tests.authorization_matrix import CONFLICT, INVALID, MATRIX, OK, PERSONAS
-from tests.conftest import csrf_token
+from tests.conftest import Browser, complete_for_submission, open_browser, user_by_email
 from tests.demo_ids import demo_ids
+from tests.personas import LOUISA_SIMPSON
 
 settings.register_profile(
     "fuzz",
@@ -100,7 +100,6 @@ ALLOWED_ANSWERS = (OK, INVALID, CONFLICT)
 PASSWORD = "persona-password-for-the-fuzz"
 RESET_TOKEN = "a-reset-link-token-for-the-fuzz"
 HOLDER_EMAIL = "fuzz.account.holder@example.org"
-SUBMITTER = "louisa.simpson@example.org"
 # Who looks at the pages to find what their forms post.
 CRAWLERS = ("PM of this", "sponsor of this", "CMT member", "lead director", "PMO", "signed out")
 
@@ -153,13 +152,6 @@ def _cases(method: str):
 
 
 @dataclasses.dataclass
-class Browser:
-    client: object
-    token: str
-    cookie: str | None
-
-
-@dataclasses.dataclass
 class Tally:
     examples: int = 0
     seconds: float = 0.0
@@ -187,16 +179,7 @@ class Fuzz:
         self.sandbox.install()
 
     def _browser(self, persona: str) -> Browser:
-        client = self.app.test_client()
-        token = csrf_token(client.get("/sign-in").get_data(as_text=True))
-        if PERSONAS[persona] is not None:
-            response = client.post(
-                "/sign-in", data={"email": email_of(persona), "password": PASSWORD, "csrf_token": token}
-            )
-            assert response.status_code == 302, f"could not sign in as {persona}"
-            token = csrf_token(client.get("/").get_data(as_text=True))
-        cookie = client.get_cookie(self.cookie_name)
-        return Browser(client, token, cookie.value if cookie else None)
+        return open_browser(self.app, email_of(persona) if PERSONAS[persona] is not None else None, PASSWORD)
 
     def _crawl(self) -> dict[tuple, dict]:
         """(endpoint, any-converter values) -> {field name: (kind, values)} of every POST form the pages show,
@@ -323,10 +306,6 @@ class Fuzz:
         self.sandbox.uninstall()
 
 
-def _person(email: str) -> User:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def _build(ids) -> dict:
     """Single-role personas, an account holder with a reset link, rows of the Governance draft's own in each
     list, and the Procurement update submitted; committed."""
@@ -393,16 +372,12 @@ def _build(ids) -> dict:
 
 
 def _submit(update: WorkstreamUpdate) -> None:
-    update.key_activities = "Contracts register updated."
-    update.engagement = "Procurement board met."
-    update.concerns = "None."
-    update.proposed_rag = RAG.GREEN
-    update.rag_rationale = "On track."
-    update.rag_change_reason = "The register is complete."
-    for milestone in update.milestones_this_period:
-        milestone.status = MilestoneStatus.COMPLETE
+    complete_for_submission(
+        update, key_activities="Contracts register updated.", engagement="Procurement board met.", concerns="None.",
+        rag_rationale="On track.", rag_change_reason="The register is complete.",
+    )
     update.state = UpdateState.SUBMITTED
-    update.completed_by = _person(SUBMITTER)
+    update.completed_by = user_by_email(LOUISA_SIMPSON)
     update.completion_date = dt.date(2023, 12, 20)
     update.submitted_at = utcnow()
 

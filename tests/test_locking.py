@@ -23,26 +23,19 @@ from app.models import (
     RiskStatus,
     Role,
     UpdateState,
-    User,
     Workstream,
     WorkstreamUpdate,
 )
 from app.reports.content import fingerprint, report_content
-from tests.conftest import csrf_token
-from tests.demo_ids import demo_ids
+from tests.conftest import csrf_token, user_by_email
+from tests.demo_ids import CODES
+from tests.editing import edit_fields
+from tests.personas import (
+    ANGELA_PROBERT, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS,
+    READERS, RICHARD_CARR, STEVE_COX,
+)
 
-PM_GOV = "louisa.simpson@example.org"
-PM_PPD = "jodie.townsend@example.org"
-PM_PTN_CCC = "peter.tonks@example.org"
-SPONSOR_GOV_CMT = "nick.bell@example.org"
-CMT_OTHER = "steve.cox@example.org"
-PMO = "heidi.robinson@example.org"
-LEAD_DIRECTOR = "angela.probert@example.org"
-IIB = "richard.carr@example.org"
-VIEWER = "committee.member@example.org"
-READERS = {IIB, VIEWER}
 
-CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
 STATE_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Signing in and out change who is signed in, not any content.
 # Accounts and sessions, not report content: covered by tests/test_accounts.py and the authorisation matrix.
@@ -57,12 +50,7 @@ AUTH_ENDPOINTS = {
 }
 # The one route that acts on a locked period by design: a CMT member reopens it as a new revision,
 # leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.
-SANCTIONED_ON_LOCKED = {"reports.reopen": Role.CMT_MEMBER}
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
+SANCTIONED_ON_SIGNED_OFF = {"reports.reopen": Role.CMT_MEMBER}
 
 
 def rows(table, *where, order_by=None):
@@ -161,19 +149,11 @@ def plausible_form(endpoint: str, values: dict, ids) -> dict:
                         "agreed_rag_justification": "A tougher view of the risks."},
         }[values["action"]]
     if endpoint == "updates.edit":
-        data = {
-            "version": version,
-            "key_activities": "Rewritten after sign-off.",
-            "engagement": "Rewritten engagement.",
-            "concerns": "None.",
-            "proposed_rag": "RED",
-            "rag_rationale": "Rewritten rationale.",
-            "rag_change_reason": "Rewritten reason.",
-        }
-        for position, _milestone in enumerate(update.milestones_this_period):
-            data[f"milestones-{position}-status"] = "CANCELLED"
-            data[f"milestones-{position}-status_note"] = "Cancelled after sign-off."
-        return data
+        return edit_fields(
+            update, milestone_status="CANCELLED", milestone_note="Cancelled after sign-off.",
+            key_activities="Rewritten after sign-off.", engagement="Rewritten engagement.", concerns="None.",
+            proposed_rag="RED", rag_rationale="Rewritten rationale.", rag_change_reason="Rewritten reason.",
+        )
     if endpoint == "reports.overview":
         return {"version": version, "overview": "A rewritten overview."}
     if endpoint == "reports.sign_off":
@@ -199,7 +179,7 @@ def plausible_form(endpoint: str, values: dict, ids) -> dict:
 
 
 def test_no_state_changing_route_changes_a_locked_period_for_anyone(app, signed_in, ids):
-    people = [PM_GOV, SPONSOR_GOV_CMT, PMO, LEAD_DIRECTOR, CMT_OTHER, IIB]
+    people = [LOUISA_SIMPSON, NICK_BELL, HEIDI_ROBINSON, ANGELA_PROBERT, STEVE_COX, RICHARD_CARR]
     rules = [
         rule
         for rule in app.url_map.iter_rules()
@@ -213,7 +193,7 @@ def test_no_state_changing_route_changes_a_locked_period_for_anyone(app, signed_
         before_counts = counts()
         assert_fingerprint_matches_the_content(ids, "sep_oct")
         is_cmt = {
-            email: db.session.scalar(sa.select(User).where(User.email == email)).has_role(Role.CMT_MEMBER)
+            email: user_by_email(email).has_role(Role.CMT_MEMBER)
             for email in people
         }
         requests = []
@@ -233,7 +213,7 @@ def test_no_state_changing_route_changes_a_locked_period_for_anyone(app, signed_
         token = csrf_token(client.get(f"/periods/{ids.periods['sep_oct']}").get_data(as_text=True))
         refused = {403, 409} | ({404} if email in READERS else set())
         for endpoint, method, path, form in requests:
-            sanctioned_role = SANCTIONED_ON_LOCKED.get(endpoint)
+            sanctioned_role = SANCTIONED_ON_SIGNED_OFF.get(endpoint)
             if sanctioned_role is Role.CMT_MEMBER and is_cmt[email]:
                 continue
             for headers in ({}, {"HX-Request": "true"}):
@@ -483,7 +463,7 @@ def test_reopening_keeps_the_signed_off_revision_and_returns_only_the_named_work
         version = signed_off_revision(ids, "sep_oct").version
         db.session.remove()
 
-    cmt = signed_in(CMT_OTHER)
+    cmt = signed_in(STEVE_COX)
     page = cmt.get(f"/periods/{period_id}/reopen")
     assert page.status_code == 200
     response = cmt.post(
@@ -519,23 +499,23 @@ def test_reopening_keeps_the_signed_off_revision_and_returns_only_the_named_work
         assert after["risks"] == before["risks"]
         db.session.remove()
 
-    for email in (IIB, VIEWER, CMT_OTHER):
+    for email in (RICHARD_CARR, COMMITTEE_MEMBER, STEVE_COX):
         client = signed_in(email)
         page = client.get(f"/periods/{period_id}/revisions/1")
         assert page.status_code == 200, email
         assert original_fingerprint in page.get_data(as_text=True), email
         # Revision 2 is being prepared: officers read it as a draft, readers cannot see it at all.
         being_prepared = client.get(f"/periods/{period_id}/revisions/2")
-        if email == CMT_OTHER:
+        if email == STEVE_COX:
             assert being_prepared.status_code == 200
             assert "DRAFT – not signed off" in being_prepared.get_data(as_text=True)
         else:
             assert being_prepared.status_code == 404, email
 
-    pm = signed_in(PM_GOV)
+    pm = signed_in(LOUISA_SIMPSON)
     assert pm.get(f"/updates/{governance_id}/edit").status_code == 200
     assert "Edit the draft" in pm.get(f"/updates/{governance_id}").get_data(as_text=True)
-    project_managers = {"PRC": pm, "PPD": signed_in(PM_PPD), "PTN": signed_in(PM_PTN_CCC)}
+    project_managers = {"PRC": pm, "PPD": signed_in(JODIE_TOWNSEND), "PTN": signed_in(PETER_TONKS)}
     project_managers["CCC"] = project_managers["PTN"]
     for code, client in project_managers.items():
         update_id = ids.update(code, "sep_oct")

@@ -2,8 +2,10 @@
 import json
 import logging
 
+from app.demo.people import DEMO_PASSWORD
 from app.logs import JsonFormatter, safe_path
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.conftest import sign_in
+from tests.personas import LOUISA_SIMPSON
 
 
 def test_reset_link_tokens_are_redacted_from_logged_paths():
@@ -13,7 +15,7 @@ def test_reset_link_tokens_are_redacted_from_logged_paths():
 
 def test_request_lines_are_json_without_passwords(app, client, caplog):
     caplog.set_level(logging.INFO, logger="waymark")
-    sign_in(client, "louisa.simpson@example.org")
+    sign_in(client, LOUISA_SIMPSON)
     client.get("/password/reset/a-secret-token")
     lines = [JsonFormatter().format(record) for record in caplog.records if record.name.startswith("waymark")]
     entries = [json.loads(line) for line in lines]

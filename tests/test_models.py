@@ -18,7 +18,8 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.rag import RAG_DEFINITIONS
-from tests.demo_ids import demo_ids
+from tests.conftest import user_by_email
+from tests.personas import COMMITTEE_MEMBER, NICK_BELL
 
 
 def test_rag_has_the_five_seed_levels_from_best_to_worst():
@@ -38,17 +39,16 @@ def test_rag_definitions_are_the_seed_methodology():
 def test_emails_are_unique_whatever_their_case(app):
     with app.app_context():
         duplicate = User(name="Another Nick", email="Nick.Bell@Example.org", password_hash="x")
-        assert duplicate.email == "nick.bell@example.org"
+        assert duplicate.email == NICK_BELL
         db.session.add(duplicate)
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
 
 
-def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app):
-    ids = demo_ids(app)
+def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app, ids):
     with app.app_context():
-        person = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        person = user_by_email(COMMITTEE_MEMBER)
         db.session.add(RoleAssignment(user_id=person.id, role=Role.SPONSOR, workstream_id=None))
         with pytest.raises(IntegrityError):
             db.session.commit()
@@ -61,7 +61,7 @@ def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app):
 
 def test_a_programme_role_cannot_be_granted_twice(app):
     with app.app_context():
-        person = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        person = user_by_email(COMMITTEE_MEMBER)
         db.session.add(RoleAssignment(user_id=person.id, role=Role.VIEWER))
         with pytest.raises(IntegrityError):
             db.session.commit()
@@ -81,8 +81,7 @@ def test_a_period_must_end_after_it_starts(app):
         db.session.rollback()
 
 
-def test_a_workstream_has_one_update_per_period(app):
-    ids = demo_ids(app)
+def test_a_workstream_has_one_update_per_period(app, ids):
     with app.app_context():
         db.session.add(WorkstreamUpdate(workstream_id=ids.workstreams["GOV"], period_id=ids.periods["nov_dec"]))
         with pytest.raises(IntegrityError):
@@ -90,8 +89,7 @@ def test_a_workstream_has_one_update_per_period(app):
         db.session.rollback()
 
 
-def test_an_unknown_rating_cannot_be_stored(app):
-    ids = demo_ids(app)
+def test_an_unknown_rating_cannot_be_stored(app, ids):
     with app.app_context():
         with pytest.raises((StatementError, LookupError)):
             db.session.execute(
@@ -102,8 +100,7 @@ def test_an_unknown_rating_cannot_be_stored(app):
         db.session.rollback()
 
 
-def test_saving_an_update_from_an_older_version_fails(app):
-    ids = demo_ids(app)
+def test_saving_an_update_from_an_older_version_fails(app, ids):
     with app.app_context():
         mine = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         assert mine.version == 1
@@ -122,8 +119,7 @@ def test_saving_an_update_from_an_older_version_fails(app):
         assert (stored.engagement, stored.key_activities, stored.version) == ("Their text", "", 2)
 
 
-def test_each_save_increments_the_version(app):
-    ids = demo_ids(app)
+def test_each_save_increments_the_version(app, ids):
     with app.app_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         update.key_activities = "First"

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from app.extensions import db, mail
 from app.models import OutboxMessage, User
 from app.notifications import deliver_pending, queue
+from tests.personas import JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL
 
 
 def people(*emails):
@@ -12,17 +13,17 @@ def people(*emails):
 
 def test_queue_writes_one_message_to_the_active_recipients_only(app):
     with app.app_context():
-        inactive = people("jodie.townsend@example.org")[0]
+        inactive = people(JODIE_TOWNSEND)[0]
         inactive.active = False
-        message = queue("submit", people("nick.bell@example.org", "jodie.townsend@example.org") * 2, "Subject", "Body")
+        message = queue("submit", people(NICK_BELL, JODIE_TOWNSEND) * 2, "Subject", "Body")
         db.session.commit()
-        assert message.recipients == ["nick.bell@example.org"]
+        assert message.recipients == [NICK_BELL]
         assert queue("submit", [inactive], "Subject", "Body") is None
 
 
 def test_without_mail_server_messages_stay_in_the_outbox(app):
     with app.app_context():
-        queue("submit", people("nick.bell@example.org"), "Subject", "Body")
+        queue("submit", people(NICK_BELL), "Subject", "Body")
         db.session.commit()
         assert deliver_pending() == 0
         assert db.session.scalars(sa.select(OutboxMessage)).one().sent_at is None
@@ -33,8 +34,8 @@ def test_with_mail_server_messages_are_sent_and_failures_stay_queued(app, monkey
     app.config["MAIL_SERVER"] = "smtp.invalid"
     try:
         with app.app_context():
-            queue("submit", people("nick.bell@example.org"), "First", "Body")
-            queue("approve", people("louisa.simpson@example.org"), "Second", "Body")
+            queue("submit", people(NICK_BELL), "First", "Body")
+            queue("approve", people(LOUISA_SIMPSON), "Second", "Body")
             db.session.commit()
 
             def fake_send(message):
@@ -45,7 +46,7 @@ def test_with_mail_server_messages_are_sent_and_failures_stay_queued(app, monkey
             monkeypatch.setattr(mail, "send", fake_send)
             assert deliver_pending() == 1
             first, second = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
-            assert sent == [("First", ["nick.bell@example.org"])]
+            assert sent == [("First", [NICK_BELL])]
             assert first.sent_at is not None and second.sent_at is None
             assert "SMTP server down" in second.last_error
     finally:

@@ -17,11 +17,13 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from tests.conftest import build_app, csrf_token
 from tests.demo_ids import demo_ids
+from tests.editing import edit_form
 from tests.http_browser import Browser
-from tests.test_workflow_routes import PM_GOV, SPONSOR_GOV_CMT, edit_form
+from tests.personas import LOUISA_SIMPSON, NICK_BELL
 
 on_postgresql_only = pytest.mark.skipif(
     os.environ.get("WAYMARK_TEST_DATABASE") != "postgresql", reason="cuts PostgreSQL connections"
@@ -44,7 +46,7 @@ def test_a_database_that_cannot_be_opened_gets_the_unavailable_page_and_healthz_
                                    "redis": "not configured"}
     # The sign-in page asks nothing of the database; signing in does.
     token = csrf_token(client.get("/sign-in").get_data(as_text=True))
-    response = client.post("/sign-in", data={"email": PM_GOV, "password": "x", "csrf_token": token})
+    response = client.post("/sign-in", data={"email": LOUISA_SIMPSON, "password": "x", "csrf_token": token})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     assert "Sorry, the service is unavailable" in response.get_data(as_text=True)
@@ -84,8 +86,8 @@ def test_during_an_outage_every_request_is_answered_and_the_app_recovers_by_itse
     try:
         ids = demo_ids(app)
         update_id = ids.update("GOV", "nov_dec")
-        louisa = Browser.signed_in(server.server_port, PM_GOV)
-        nick = Browser.signed_in(server.server_port, SPONSOR_GOV_CMT)
+        louisa = Browser.signed_in(server.server_port, LOUISA_SIMPSON)
+        nick = Browser.signed_in(server.server_port, NICK_BELL)
         louisa.get(f"/updates/{update_id}/edit")
         form = edit_form(app, update_id, key_activities="Typed during the outage.")
         with app.app_context():
@@ -101,7 +103,7 @@ def test_during_an_outage_every_request_is_answered_and_the_app_recovers_by_itse
             (nick, "GET", f"/periods/{ids.periods['nov_dec']}", None),
             (nick, "POST", f"/updates/{update_id}/approve", {"version": 1, "sponsor_comments": "Fine."}),
             (signed_out, "GET", "/sign-in", None),
-            (signed_out, "POST", "/sign-in", {"email": PM_GOV, "password": "waymark-demo-2023"}),
+            (signed_out, "POST", "/sign-in", {"email": LOUISA_SIMPSON, "password": DEMO_PASSWORD}),
         ] * 3
         for browser, method, path, fields in requests:
             status, page, headers = browser.exchange(method, path, fields)
@@ -191,4 +193,4 @@ def test_while_redis_is_down_sign_ins_are_counted_by_each_server_and_healthz_say
     from tests.conftest import sign_in
 
     # Someone else, from the same address, still signs in.
-    assert sign_in(app.test_client(), PM_GOV).status_code == 302
+    assert sign_in(app.test_client(), LOUISA_SIMPSON).status_code == 302

@@ -4,26 +4,14 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import WorkstreamUpdate
-from tests.demo_ids import demo_ids
+from tests.personas import (
+    ANGELA_PROBERT, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, READERS,
+    RICHARD_CARR, SOMEONE_IN_EACH_ROLE, STEVE_COX, THOMAS_FARMER,
+)
 
-PM_GOV = "louisa.simpson@example.org"
-PM_PPD = "jodie.townsend@example.org"
-SPONSOR_GOV_CMT = "nick.bell@example.org"
-CMT_OTHER = "steve.cox@example.org"
-PMO = "heidi.robinson@example.org"
-PMO_SUPPORT_PPD = "thomas.farmer@example.org"
-LEAD_DIRECTOR = "angela.probert@example.org"
-IIB = "richard.carr@example.org"
-VIEWER = "committee.member@example.org"
-EVERYONE = [PM_GOV, PM_PPD, SPONSOR_GOV_CMT, CMT_OTHER, PMO, PMO_SUPPORT_PPD, LEAD_DIRECTOR, IIB, VIEWER]
-READERS = {IIB, VIEWER}
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def page_paths(ids):
@@ -36,7 +24,7 @@ def page_paths(ids):
         ("open period", f"/periods/{ids.periods['nov_dec']}", READERS),
         ("workstream", f"/workstreams/{ids.workstreams['GOV']}", set()),
         ("signed-off update", f"/updates/{ids.update('GOV', 'sep_oct')}", set()),
-        ("draft update", f"/updates/{ids.update('GOV', 'nov_dec')}", {PM_PPD, PMO_SUPPORT_PPD} | READERS),
+        ("draft update", f"/updates/{ids.update('GOV', 'nov_dec')}", {JODIE_TOWNSEND, THOMAS_FARMER, *READERS}),
     ]
 
 
@@ -47,7 +35,7 @@ def test_every_page_sends_a_signed_out_visitor_to_sign_in(client, ids):
         assert response.headers["Location"].startswith("/sign-in?next="), name
 
 
-@pytest.mark.parametrize("email", EVERYONE)
+@pytest.mark.parametrize("email", SOMEONE_IN_EACH_ROLE)
 def test_each_role_gets_exactly_the_pages_it_may_see(signed_in, ids, email):
     client = signed_in(email)
     for name, path, refused in page_paths(ids):
@@ -56,7 +44,7 @@ def test_each_role_gets_exactly_the_pages_it_may_see(signed_in, ids, email):
 
 
 def test_missing_objects_are_404(signed_in):
-    client = signed_in(PMO)
+    client = signed_in(HEIDI_ROBINSON)
     for path in ["/periods/999999", "/workstreams/999999", "/updates/999999", "/no-such-page"]:
         assert client.get(path).status_code == 404, path
 
@@ -66,7 +54,7 @@ def test_a_person_with_no_roles_sees_no_period(app, signed_in, ids):
 
     with app.app_context():
         user = User(name="New Starter", email="new.starter@example.org")
-        user.set_password("waymark-demo-2023")
+        user.set_password(DEMO_PASSWORD)
         db.session.add(user)
         db.session.commit()
     client = signed_in("new.starter@example.org")
@@ -96,7 +84,7 @@ SEED_STATUS_TABLE = {
 }
 
 
-@pytest.mark.parametrize("email", [CMT_OTHER, IIB, VIEWER])
+@pytest.mark.parametrize("email", [STEVE_COX, RICHARD_CARR, COMMITTEE_MEMBER])
 def test_sep_oct_overview_shows_the_seed_status_table(signed_in, ids, email):
     client = signed_in(email)
     html = client.get(f"/periods/{ids.periods['sep_oct']}").get_data(as_text=True)
@@ -108,7 +96,7 @@ def test_sep_oct_overview_shows_the_seed_status_table(signed_in, ids, email):
 
 
 def test_open_period_overview_shows_drafts_with_their_holders(signed_in, ids):
-    html = signed_in(PM_GOV).get(f"/periods/{ids.periods['nov_dec']}").get_data(as_text=True)
+    html = signed_in(LOUISA_SIMPSON).get(f"/periods/{ids.periods['nov_dec']}").get_data(as_text=True)
     table = status_table(html)
     assert table["Governance and decision making"] == ("Not yet rated", "Green")
     assert table["Partnership working"] == ("Not yet rated", "Green/Amber")
@@ -117,26 +105,26 @@ def test_open_period_overview_shows_drafts_with_their_holders(signed_in, ids):
 
 
 def test_readers_do_not_see_the_open_period_in_the_list(signed_in):
-    html = signed_in(IIB).get("/periods").get_data(as_text=True)
+    html = signed_in(RICHARD_CARR).get("/periods").get_data(as_text=True)
     assert "1 September 2023 – 31 October 2023" in html
     assert "1 November 2023 – 31 December 2023" not in html
 
 
 def test_project_manager_sees_their_drafts_in_my_work(signed_in):
-    html = signed_in(PM_GOV).get("/").get_data(as_text=True)
+    html = signed_in(LOUISA_SIMPSON).get("/").get_data(as_text=True)
     assert html.count("Write the highlight report") == 2
     assert "Governance and decision making" in html and "Procurement" in html
     assert "22 December 2023" in html
 
 
 def test_lead_director_is_asked_for_the_overview(signed_in):
-    html = signed_in(LEAD_DIRECTOR).get("/").get_data(as_text=True)
+    html = signed_in(ANGELA_PROBERT).get("/").get_data(as_text=True)
     assert "Write the programme overview" in html
     assert "1 November 2023 – 31 December 2023" in html
 
 
 def test_cmt_member_sees_sign_off_progress(signed_in):
-    html = signed_in(CMT_OTHER).get("/").get_data(as_text=True)
+    html = signed_in(STEVE_COX).get("/").get_data(as_text=True)
     assert "Sign off the programme report" in html
     assert "0 of 5 workstream updates approved" in html
 
@@ -148,20 +136,20 @@ def test_sponsor_is_asked_to_review_a_submitted_update(app, signed_in, ids):
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         update.state = UpdateState.SUBMITTED
         db.session.commit()
-    html = signed_in(SPONSOR_GOV_CMT).get("/").get_data(as_text=True)
+    html = signed_in(NICK_BELL).get("/").get_data(as_text=True)
     assert "Review the highlight report" in html
     assert "5 January 2024" in html
-    assert "Review the highlight report" not in signed_in(CMT_OTHER).get("/").get_data(as_text=True)
+    assert "Review the highlight report" not in signed_in(STEVE_COX).get("/").get_data(as_text=True)
 
 
 def test_iib_member_is_offered_the_signed_off_reports(signed_in):
-    html = signed_in(IIB).get("/").get_data(as_text=True)
+    html = signed_in(RICHARD_CARR).get("/").get_data(as_text=True)
     assert html.count("Read the signed-off programme report") == 2
     assert "1 November 2023 – 31 December 2023" not in html
 
 
 def test_update_page_shows_every_section_in_the_seed_order(signed_in, ids):
-    html = signed_in(IIB).get(f"/updates/{ids.update('PRC', 'sep_oct')}").get_data(as_text=True)
+    html = signed_in(RICHARD_CARR).get(f"/updates/{ids.update('PRC', 'sep_oct')}").get_data(as_text=True)
     headings = [
         "Project description",
         "Project outcomes",
@@ -196,7 +184,7 @@ def test_officers_text_is_escaped_on_the_update_page(app, signed_in, ids):
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         update.key_activities = '<script>alert("x")</script>\n- <b>bold</b> item'
         db.session.commit()
-    html = signed_in(PM_GOV).get(f"/updates/{ids.update('GOV', 'nov_dec')}").get_data(as_text=True)
+    html = signed_in(LOUISA_SIMPSON).get(f"/updates/{ids.update('GOV', 'nov_dec')}").get_data(as_text=True)
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert "<li>&lt;b&gt;bold&lt;/b&gt; item</li>" in html
@@ -204,10 +192,10 @@ def test_officers_text_is_escaped_on_the_update_page(app, signed_in, ids):
 
 def test_workstream_page_lists_only_updates_the_reader_may_see(signed_in, ids):
     path = f"/workstreams/{ids.workstreams['GOV']}"
-    officer = signed_in(PM_GOV).get(path).get_data(as_text=True)
+    officer = signed_in(LOUISA_SIMPSON).get(path).get_data(as_text=True)
     assert "1 November 2023 – 31 December 2023" in officer
     assert "Plan for embedding new structures" in officer
-    reader_client = signed_in(IIB)
+    reader_client = signed_in(RICHARD_CARR)
     reader = reader_client.get(path).get_data(as_text=True)
     assert "1 September 2023 – 31 October 2023" in reader
     assert "1 November 2023 – 31 December 2023" not in reader
@@ -223,7 +211,7 @@ def test_no_page_changes_anything_on_get(app, signed_in, ids):
         return sorted(rows), events
 
     before = fingerprint_of_database()
-    client = signed_in(PMO)
+    client = signed_in(HEIDI_ROBINSON)
     for _name, path, _refused in page_paths(ids):
         client.get(path)
     assert fingerprint_of_database() == before

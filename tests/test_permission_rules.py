@@ -5,14 +5,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import User, Workstream
 from app.permissions import can
-from tests.conftest import rolled_back
-
-OFFICERS = {
-    "louisa.simpson@example.org", "jodie.townsend@example.org", "peter.tonks@example.org", "nick.bell@example.org",
-    "steve.cox@example.org", "richard.kenny@example.org", "kate.mcfarlane@example.org", "heidi.robinson@example.org",
-    "thomas.farmer@example.org", "angela.probert@example.org",
-}
-READERS = {"richard.carr@example.org", "committee.member@example.org"}
+from tests.conftest import complete_for_submission, rolled_back, user_by_email
+from tests.personas import COMMITTEE_MEMBER, EVERYONE, LOUISA_SIMPSON, NICK_BELL
 
 
 def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account_with_no_role_may_not(app):
@@ -20,57 +14,53 @@ def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account
         nobody = User(name="No Role", email="no.role@example.org", password_hash="not-used")
         db.session.add(nobody)
         db.session.commit()
-        people = db.session.scalars(sa.select(User).where(User.email.in_(OFFICERS | READERS))).all()
-        assert {p.email for p in people} == OFFICERS | READERS
+        people = db.session.scalars(sa.select(User).where(User.email.in_(EVERYONE))).all()
+        assert {p.email for p in people} == set(EVERYONE)
         for workstream in db.session.scalars(sa.select(Workstream)):
             for person in people:
                 assert can(person, "view_workstream", workstream), (person.email, workstream.code)
             assert not can(nobody, "view_workstream", workstream), workstream.code
 
 
-def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitted_nor_another_workstreams(app):
+def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitted_nor_another_workstreams(app, ids):
     from app import workflow
-    from app.models import RAG, MilestoneStatus, WorkstreamUpdate
-    from tests.demo_ids import demo_ids
+    from app.models import WorkstreamUpdate
 
-    ids = demo_ids(app)
     with rolled_back(app):
-        pm = db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
+        pm = user_by_email(LOUISA_SIMPSON)
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         others = db.session.get(WorkstreamUpdate, ids.update("PPD", "nov_dec"))
         assert can(pm, "edit", update)
         assert not can(pm, "edit", others)
-        update.key_activities, update.engagement, update.concerns = "Training rolled out.", "Meetings.", "None."
-        update.proposed_rag, update.rag_rationale = RAG.GREEN, "On track."
-        for milestone in update.milestones_this_period:
-            milestone.status = MilestoneStatus.COMPLETE
+        complete_for_submission(
+            update, key_activities="Training rolled out.", engagement="Meetings.", concerns="None.",
+            rag_rationale="On track.",
+        )
         db.session.commit()
         workflow.perform("submit", update, pm)
         assert not can(pm, "edit", update)
 
 
-def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor_may_not_approve_a_draft(app):
+def test_a_project_manager_may_submit_their_draft_a_viewer_may_not_and_a_sponsor_may_not_approve_a_draft(app, ids):
     from app.models import WorkstreamUpdate
-    from tests.demo_ids import demo_ids
 
-    ids = demo_ids(app)
     with rolled_back(app):
-        pm = db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
-        sponsor = db.session.scalar(sa.select(User).where(User.email == "nick.bell@example.org"))
-        viewer = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        pm = user_by_email(LOUISA_SIMPSON)
+        sponsor = user_by_email(NICK_BELL)
+        viewer = user_by_email(COMMITTEE_MEMBER)
         draft = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         assert can(pm, "submit", draft)
         assert not can(viewer, "submit", draft)
         assert not can(sponsor, "approve", draft)
 
 
-def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_and_an_account_with_no_role_never(app):
+def test_a_committee_viewer_sees_an_update_only_once_its_period_is_signed_off_and_an_account_with_no_role_never(
+    app, ids
+):
     from app.models import UpdateState, WorkstreamUpdate
-    from tests.demo_ids import demo_ids
 
-    ids = demo_ids(app)
     with rolled_back(app):
-        viewer = db.session.scalar(sa.select(User).where(User.email == "committee.member@example.org"))
+        viewer = user_by_email(COMMITTEE_MEMBER)
         signed_off = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         open_period = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         open_period.state = UpdateState.APPROVED

@@ -1,47 +1,42 @@
 """The permission rules, asked by name, for every role against updates in every state."""
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ProgrammeReport, ReportState, UpdateState, User, WorkstreamUpdate
+from app.models import ProgrammeReport, ReportState, UpdateState, WorkstreamUpdate
 from app.permissions import can
-from tests.demo_ids import demo_ids
+from tests.conftest import user_by_email
+from tests.personas import (
+    ANGELA_PROBERT, EVERYONE, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, READERS,
+    RICHARD_CARR, STEVE_COX, THOMAS_FARMER,
+)
 
 # Who may see the Governance update of the open period, by its state.
-TEAM = {"louisa.simpson@example.org", "nick.bell@example.org", "heidi.robinson@example.org"}
-PROGRAMME_STAFF = {"steve.cox@example.org", "angela.probert@example.org"}
-OTHER_OFFICERS = {"jodie.townsend@example.org", "thomas.farmer@example.org", "peter.tonks@example.org"}
-READERS = {"richard.carr@example.org", "committee.member@example.org"}
-
-
-def user(email):
-    return db.session.scalar(sa.select(User).where(User.email == email))
+TEAM = {LOUISA_SIMPSON, NICK_BELL, HEIDI_ROBINSON}
+PROGRAMME_STAFF = {STEVE_COX, ANGELA_PROBERT}
+OTHER_OFFICERS = {JODIE_TOWNSEND, THOMAS_FARMER, PETER_TONKS}
 
 
 @pytest.mark.parametrize("state", list(UpdateState))
-def test_who_may_view_an_update_in_an_open_period(app, state):
-    ids = demo_ids(app)
+def test_who_may_view_an_update_in_an_open_period(app, ids, state):
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
         update.state = state
         for email in TEAM | PROGRAMME_STAFF:
-            assert can(user(email), "view_update", update), email
+            assert can(user_by_email(email), "view_update", update), email
         for email in OTHER_OFFICERS:
-            assert can(user(email), "view_update", update) is (state is UpdateState.APPROVED), email
+            assert can(user_by_email(email), "view_update", update) is (state is UpdateState.APPROVED), email
         for email in READERS:
-            assert not can(user(email), "view_update", update), email
+            assert not can(user_by_email(email), "view_update", update), email
 
 
-def test_readers_may_view_updates_of_a_signed_off_period(app):
-    ids = demo_ids(app)
+def test_readers_may_view_updates_of_a_signed_off_period(app, ids):
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
-        for email in TEAM | PROGRAMME_STAFF | OTHER_OFFICERS | READERS:
-            assert can(user(email), "view_update", update), email
+        for email in EVERYONE:
+            assert can(user_by_email(email), "view_update", update), email
 
 
-def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app):
-    ids = demo_ids(app)
+def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app, ids):
     with app.app_context():
         db.session.add(ProgrammeReport(period_id=ids.periods["sep_oct"], revision=2, state=ReportState.REOPENED))
         db.session.commit()
@@ -49,36 +44,34 @@ def test_readers_keep_access_to_a_reopened_periods_signed_off_revision(app):
         from app.models import ReportingPeriod
 
         period = db.session.get(ReportingPeriod, ids.periods["sep_oct"])
-        assert can(user("richard.carr@example.org"), "view_period", period)
+        assert can(user_by_email(RICHARD_CARR), "view_period", period)
 
 
-def test_readers_may_not_view_an_open_period(app):
-    ids = demo_ids(app)
+def test_readers_may_not_view_an_open_period(app, ids):
     with app.test_request_context():
         from app.models import ReportingPeriod
 
         period = db.session.get(ReportingPeriod, ids.periods["nov_dec"])
         for email in READERS:
-            assert not can(user(email), "view_period", period)
-        assert can(user("jodie.townsend@example.org"), "view_period", period)
+            assert not can(user_by_email(email), "view_period", period)
+        assert can(user_by_email(JODIE_TOWNSEND), "view_period", period)
 
 
 def test_only_the_pmo_administers(app):
     with app.test_request_context():
-        assert can(user("heidi.robinson@example.org"), "administer")
-        for email in TEAM - {"heidi.robinson@example.org"} | PROGRAMME_STAFF | READERS:
-            assert not can(user(email), "administer"), email
+        assert can(user_by_email(HEIDI_ROBINSON), "administer")
+        for email in set(EVERYONE) - {HEIDI_ROBINSON}:
+            assert not can(user_by_email(email), "administer"), email
 
 
-def test_nobody_signed_out_or_deactivated_may_do_anything(app):
+def test_nobody_signed_out_or_deactivated_may_do_anything(app, ids):
     from flask_login import AnonymousUserMixin
 
-    ids = demo_ids(app)
     with app.test_request_context():
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
         assert not can(AnonymousUserMixin(), "view_update", update)
         assert not can(None, "view_update", update)
-        pmo = user("heidi.robinson@example.org")
+        pmo = user_by_email(HEIDI_ROBINSON)
         pmo.active = False
         assert not can(pmo, "view_update", update)
         assert not can(pmo, "administer")
@@ -87,4 +80,4 @@ def test_nobody_signed_out_or_deactivated_may_do_anything(app):
 def test_an_unknown_action_is_a_programming_error(app):
     with app.test_request_context():
         with pytest.raises(KeyError):
-            can(user("heidi.robinson@example.org"), "delete_everything")
+            can(user_by_email(HEIDI_ROBINSON), "delete_everything")

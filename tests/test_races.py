@@ -30,15 +30,10 @@ from app.models import (
 from app.verify import verify
 from app.reports.rendering import forget_bodies
 from tests.demo_ids import demo_ids
+from tests.editing import edit_form
 from tests.http_browser import Browser
-from tests.test_workflow_routes import (
-    CMT_OTHER,
-    PM_GOV,
-    SPONSOR_PTN,
-    arrange,
-    arrange_report,
-    edit_form,
-)
+from tests.personas import LOUISA_SIMPSON, RICHARD_KENNY, STEVE_COX
+from tests.test_workflow_routes import arrange, arrange_report
 
 RUNS = 20
 # How far apart the two requests of run i leave: 0, 10, ... 60 ms, the first one way round, then the other.
@@ -144,7 +139,7 @@ def test_a_sign_off_racing_a_return_lets_exactly_one_through_and_the_locked_reco
         ids = fresh()
         period_id, update_id = ids.periods["nov_dec"], ids.update("PTN", "nov_dec")
         version = arrange_report(app, ids)
-        cmt, sponsor = Browser.signed_in(server, CMT_OTHER), Browser.signed_in(server, SPONSOR_PTN)
+        cmt, sponsor = Browser.signed_in(server, STEVE_COX), Browser.signed_in(server, RICHARD_KENNY)
         cmt.get(f"/periods/{period_id}/sign-off")
         sponsor.get(f"/updates/{update_id}")
         with app.app_context():
@@ -193,7 +188,7 @@ def test_two_reopenings_at_once_make_one_new_revision_and_the_other_is_refused_w
     for run in range(RUNS):
         ids = fresh()
         period_id = ids.periods["sep_oct"]
-        first, second = Browser.signed_in(server, CMT_OTHER), Browser.signed_in(server, SPONSOR_PTN)
+        first, second = Browser.signed_in(server, STEVE_COX), Browser.signed_in(server, RICHARD_KENNY)
         for browser in (first, second):
             browser.get(f"/periods/{period_id}/reopen")
         with app.app_context():
@@ -235,7 +230,7 @@ def test_a_save_racing_a_submit_in_another_tab_never_changes_a_submitted_update_
         update_id = ids.update("GOV", "nov_dec")
         version = arrange(app, ids, "GOV")
         # The same project manager, signed in once, with the editor open in one tab and the update in another.
-        louisa = Browser.signed_in(server, PM_GOV)
+        louisa = Browser.signed_in(server, LOUISA_SIMPSON)
         louisa.get(f"/updates/{update_id}/edit")
         typed = f"Typed in the other tab, run {run}."
         form = edit_form(app, update_id, key_activities=typed)

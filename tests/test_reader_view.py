@@ -27,14 +27,9 @@ from app.models import RAG, Milestone, ProgrammeReport, ReportingPeriod, ReportS
 from app.reports.signed_off import sections_disagreeing_with_snapshots
 from app.updates.rows import NEXT_MILESTONES, RISKS, add_row
 from app.updates.services import draft_fields, save_draft
-from tests.demo_ids import demo_ids
+from tests.conftest import user_by_email
+from tests.personas import COMMITTEE_MEMBER, HEIDI_ROBINSON, LOUISA_SIMPSON, NICK_BELL, READERS, RICHARD_CARR
 
-PM = "louisa.simpson@example.org"  # project manager of Governance (GOV) and Procurement (PRC)
-SPONSOR_CMT = "nick.bell@example.org"  # sponsor of GOV and PRC, and a CMT member
-PMO = "heidi.robinson@example.org"
-IIB = "richard.carr@example.org"
-VIEWER = "committee.member@example.org"
-READERS = (IIB, VIEWER)
 
 MARKER = "MARKER"
 OPEN_FORECAST = dt.date(2031, 7, 19)
@@ -51,15 +46,6 @@ NOT_SIGNED_OFF = "Not yet signed off"
 PACKS = ("pdf", "docx")
 
 
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
-
-
-def _person(email: str) -> User:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def _save(update: WorkstreamUpdate, user: User, **changes) -> None:
     fields = draft_fields(update)
     result = save_draft(update, user, update.version, base=fields, mine={**fields, **changes})
@@ -71,7 +57,7 @@ def _other_rating(rating: RAG | None) -> RAG:
 
 
 def _change_the_open_period(ids) -> None:
-    pm = _person(PM)
+    pm = user_by_email(LOUISA_SIMPSON)
     update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
     _save(
         update, pm,
@@ -88,7 +74,7 @@ def _change_the_open_period(ids) -> None:
 
 
 def _change_a_reopened_period(ids) -> None:
-    pm, sponsor = _person(PM), _person(SPONSOR_CMT)
+    pm, sponsor = user_by_email(LOUISA_SIMPSON), user_by_email(NICK_BELL)
     report = db.session.scalar(
         sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["sep_oct"]).order_by(
             ProgrammeReport.revision.desc()
@@ -373,15 +359,15 @@ def test_readers_keep_seeing_the_signed_off_values_of_a_reopened_period(app, sig
 
 def test_a_readers_review_link_leads_to_the_signed_off_update(signed_in, changed):
     update_id = changed.update("GOV", "sep_oct")
-    response = signed_in(IIB).get(f"/updates/{update_id}/review")
+    response = signed_in(RICHARD_CARR).get(f"/updates/{update_id}/review")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/updates/{update_id}"
 
 
 def test_readers_see_a_workstream_and_its_ratings_as_signed_off_before_any_change(app, signed_in, ids):
     """The same walk over the demo as loaded: the snapshots and the pages agree from the start."""
-    pages = Walk(app, ids).pages(signed_in(VIEWER))
-    assert_only_signed_off(app, ids, pages, VIEWER)
+    pages = Walk(app, ids).pages(signed_in(COMMITTEE_MEMBER))
+    assert_only_signed_off(app, ids, pages, COMMITTEE_MEMBER)
 
 
 # --- Programme staff: the live view, marked where it is not yet signed off ---------------------------------
@@ -396,7 +382,7 @@ def details_part(html: str) -> str:
 
 
 def test_staff_see_no_marks_while_the_live_rows_are_what_was_signed_off(signed_in, ids):
-    client = signed_in(PMO)
+    client = signed_in(HEIDI_ROBINSON)
     for code in ("GOV", "PRC", "PTN"):
         assert not _tagged(details_part(client.get(f"/workstreams/{ids.workstreams[code]}").get_data(as_text=True)))
     listing = client.get("/workstreams").get_data(as_text=True)
@@ -404,7 +390,7 @@ def test_staff_see_no_marks_while_the_live_rows_are_what_was_signed_off(signed_i
 
 
 def test_staff_see_the_live_workstream_details_marked_not_yet_signed_off(signed_in, changed):
-    client = signed_in(PMO)
+    client = signed_in(HEIDI_ROBINSON)
     html = client.get(f"/workstreams/{changed.workstreams['GOV']}").get_data(as_text=True)
     details = details_part(html)
     # The reopened period's save came last, so its description is the live one.
@@ -420,7 +406,7 @@ def test_staff_see_the_live_workstream_details_marked_not_yet_signed_off(signed_
 
 
 def test_staff_see_the_workstream_list_marked_where_the_forecast_is_not_signed_off(signed_in, changed):
-    html = signed_in(PMO).get("/workstreams").get_data(as_text=True)
+    html = signed_in(HEIDI_ROBINSON).get("/workstreams").get_data(as_text=True)
     rows = dict(re.findall(r'href="/workstreams/(\d+)">[^<]*</a></th>(.*?)</tr>', html, re.S))
     governance, partnership = rows[str(changed.workstreams["GOV"])], rows[str(changed.workstreams["PTN"])]
     assert f"{REOPENED_FORECAST.day} {REOPENED_FORECAST:%B %Y}" in governance and _tagged(governance)
@@ -428,7 +414,7 @@ def test_staff_see_the_workstream_list_marked_where_the_forecast_is_not_signed_o
 
 
 def test_staff_see_updates_not_yet_signed_off_marked_in_the_workstream_list_of_reports(signed_in, changed):
-    html = signed_in(PMO).get(f"/workstreams/{changed.workstreams['GOV']}").get_data(as_text=True)
+    html = signed_in(HEIDI_ROBINSON).get(f"/workstreams/{changed.workstreams['GOV']}").get_data(as_text=True)
     rows = dict(re.findall(r'href="/updates/(\d+)">[^<]+</a></th>(.*?)</tr>', html, re.S))
     assert "Returned" in rows[str(changed.update("GOV", "sep_oct"))] and _tagged(rows[str(changed.update("GOV", "sep_oct"))])
     assert _tagged(rows[str(changed.update("GOV", "nov_dec"))])
@@ -436,7 +422,7 @@ def test_staff_see_updates_not_yet_signed_off_marked_in_the_workstream_list_of_r
 
 
 def test_staff_see_a_live_rating_that_differs_from_the_signed_off_one_marked_on_the_heat_map(app, signed_in, changed):
-    html = signed_in(SPONSOR_CMT).get("/periods").get_data(as_text=True)
+    html = signed_in(NICK_BELL).get("/periods").get_data(as_text=True)
     expected = signed_off_ratings_from_snapshots(app)
     period = "1 September 2023 – 31 October 2023"
     cells = heatmap_cells(html)
@@ -453,7 +439,7 @@ def test_staff_see_a_live_rating_that_differs_from_the_signed_off_one_marked_on_
 
 
 def test_the_trend_marks_the_periods_whose_live_rating_is_not_signed_off(signed_in, changed):
-    html = signed_in(PMO).get(f"/workstreams/{changed.workstreams['PRC']}").get_data(as_text=True)
+    html = signed_in(HEIDI_ROBINSON).get(f"/workstreams/{changed.workstreams['PRC']}").get_data(as_text=True)
     trend_part = html.split("Agreed rating over time", 1)[1].split("Highlight reports", 1)[0]
     assert _tagged(trend_part)
     assert "1 September 2023 – 31 October 2023" in plain(trend_part)
@@ -507,7 +493,7 @@ def test_a_workstream_missing_from_the_newest_signed_off_period_shows_its_detail
 
 
 def test_staff_see_a_reopened_period_and_its_updates_marked_not_yet_signed_off(signed_in, changed):
-    client = signed_in(PMO)
+    client = signed_in(HEIDI_ROBINSON)
     period = plain(client.get(f"/periods/{changed.periods['sep_oct']}").get_data(as_text=True))
     assert f"{NOT_SIGNED_OFF} The table and overview below are live. IIB members and viewers see revision 1" in period
     update = plain(client.get(f"/updates/{changed.update('GOV', 'sep_oct')}").get_data(as_text=True))
@@ -516,7 +502,7 @@ def test_staff_see_a_reopened_period_and_its_updates_marked_not_yet_signed_off(s
 
 
 def test_staff_see_the_open_period_marked_and_a_signed_off_one_not(signed_in, ids):
-    client = signed_in(PMO)
+    client = signed_in(HEIDI_ROBINSON)
     open_period = plain(client.get(f"/periods/{ids.periods['nov_dec']}").get_data(as_text=True))
     assert "IIB members and viewers see this period once CMT signs it off" in open_period
     draft = plain(client.get(f"/updates/{ids.update('GOV', 'nov_dec')}").get_data(as_text=True))

@@ -12,7 +12,7 @@ from app.rag import RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
 from app.reports.content import SNAPSHOT_FORMAT, report_content
 from app.milestone_ages import milestone_ages
 from tests.conftest import rolled_back
-from tests.demo_ids import demo_ids
+from tests.demo_ids import CODES
 
 # Snapshot format 1, written out: the fields of each level of the document.
 REPORT_FIELDS = {
@@ -75,16 +75,14 @@ def assert_format_1(content):
     assert any(s["risks"] for s in sections)
 
 
-def test_the_snapshot_stored_at_sign_off_and_the_content_built_now_both_hold_exactly_the_fields_of_format_1(app):
-    ids = demo_ids(app)
+def test_the_snapshot_stored_at_sign_off_and_the_content_built_now_both_hold_exactly_the_fields_of_format_1(app, ids):
     with app.app_context():
         report = signed_off_report(ids)
         assert_format_1(report.snapshot)
         assert_format_1(report_content(report.period, report))
 
 
-def test_each_field_of_the_content_holds_the_live_rows_value(app):
-    ids = demo_ids(app)
+def test_each_field_of_the_content_holds_the_live_rows_value(app, ids):
     with app.app_context():
         report = signed_off_report(ids)
         period = report.period
@@ -138,10 +136,9 @@ def test_each_field_of_the_content_holds_the_live_rows_value(app):
         )
 
 
-def test_a_reports_rating_trend_ends_at_its_own_period_even_once_a_later_period_is_rated(app):
-    ids = demo_ids(app)
+def test_a_reports_rating_trend_ends_at_its_own_period_even_once_a_later_period_is_rated(app, ids):
     with rolled_back(app):
-        for code in ("GOV", "PRC", "PPD", "PTN", "CCC"):
+        for code in CODES:
             later = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
             later.state, later.proposed_rag, later.agreed_rag = UpdateState.APPROVED, RAG.RED, RAG.RED
         db.session.commit()

@@ -5,30 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-import sqlalchemy as sa
 
 from app.extensions import db
 from app.forms import LONG_TEXT
 from app.models import MilestoneStatus, Workstream, WorkstreamUpdate
-from tests.conftest import csrf_token
-from tests.demo_ids import demo_ids
-from tests.test_editor import error_beside, open_editor, save, text
+from tests.conftest import csrf_token, error_beside, text
+from tests.editing import open_editor, save
+from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON
 
-PM = "louisa.simpson@example.org"
-PMO = "heidi.robinson@example.org"
 TOO_BIG = ("2147483648", "9223372036854775808", "99999999999999999999999999")
 
 
 @pytest.fixture
-def ids(app):
-    return demo_ids(app)
-
-
-@pytest.fixture
-def pm(signed_in):
-    client = signed_in(PM)
-    client.token = csrf_token(client.get("/").get_data(as_text=True))
-    return client
+def pm(person):
+    return person(LOUISA_SIMPSON)
 
 
 def stored_update(app, update_id) -> tuple:
@@ -54,21 +44,21 @@ def stored_update(app, update_id) -> tuple:
     ],
 )
 def test_an_id_outside_the_databases_range_is_not_found(signed_in, path, huge):
-    response = signed_in(PMO).get(path.format(huge))
+    response = signed_in(HEIDI_ROBINSON).get(path.format(huge))
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("huge", TOO_BIG)
 @pytest.mark.parametrize("path", ["/updates/{}/submit", "/admin/users/{}/deactivate", "/updates/{}/edit"])
 def test_a_post_to_an_id_outside_the_databases_range_is_not_found(signed_in, path, huge):
-    client = signed_in(PMO)
+    client = signed_in(HEIDI_ROBINSON)
     token = csrf_token(client.get("/").get_data(as_text=True))
     response = client.post(path.format(huge), data={"csrf_token": token})
     assert response.status_code == 404
 
 
 def test_the_largest_id_a_column_holds_still_reaches_the_route(signed_in):
-    assert signed_in(PMO).get("/updates/2147483647").status_code == 404  # no such row, but routed
+    assert signed_in(HEIDI_ROBINSON).get("/updates/2147483647").status_code == 404  # no such row, but routed
 
 
 @pytest.mark.parametrize(

@@ -20,19 +20,11 @@ from app.models import (
 )
 from app.periods.services import open_period
 from app.updates.review import build_review
-from tests.demo_ids import demo_ids
+from tests.personas import JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL
 
-SPONSOR_PRC = "nick.bell@example.org"
-PM_PRC = "louisa.simpson@example.org"
-PM_PPD = "jodie.townsend@example.org"
 
 # Words from the approved Sep–Oct Procurement report's key activities.
 SEP_OCT_PRC_PHRASE = "The subgroup meets fortnightly to monitor progress"
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def get_update(ids, code, period="nov_dec") -> WorkstreamUpdate:
@@ -441,7 +433,7 @@ def submit_prc_draft(app, ids, **changes):
         db.session.commit()
 
 
-@pytest.mark.parametrize("email", [SPONSOR_PRC, PM_PRC])
+@pytest.mark.parametrize("email", [NICK_BELL, LOUISA_SIMPSON])
 def test_review_page_is_shown_to_the_workstreams_sponsor_and_project_manager(signed_in, ids, email):
     response = signed_in(email).get(f"/updates/{ids.update('PRC', 'nov_dec')}/review")
     assert response.status_code == 200
@@ -449,7 +441,7 @@ def test_review_page_is_shown_to_the_workstreams_sponsor_and_project_manager(sig
 
 
 def test_review_page_refuses_another_workstreams_project_manager_on_a_draft(signed_in, ids):
-    assert signed_in(PM_PPD).get(f"/updates/{ids.update('PRC', 'nov_dec')}/review").status_code == 403
+    assert signed_in(JODIE_TOWNSEND).get(f"/updates/{ids.update('PRC', 'nov_dec')}/review").status_code == 403
 
 
 def test_review_page_sends_a_signed_out_visitor_to_sign_in(client, ids):
@@ -459,7 +451,7 @@ def test_review_page_sends_a_signed_out_visitor_to_sign_in(client, ids):
 
 
 def test_review_page_of_an_unknown_update_is_404(signed_in):
-    assert signed_in(SPONSOR_PRC).get("/updates/999999/review").status_code == 404
+    assert signed_in(NICK_BELL).get("/updates/999999/review").status_code == 404
 
 
 def test_review_page_shows_the_flags_last_periods_text_and_the_marked_changes(app, signed_in, ids):
@@ -468,7 +460,7 @@ def test_review_page_shows_the_flags_last_periods_text_and_the_marked_changes(ap
         workstream = db.session.get(Workstream, ids.workstreams["PRC"])
         workstream.forecast_completion_date = dt.date(2024, 5, 31)
         db.session.commit()
-    html = signed_in(SPONSOR_PRC).get(f"/updates/{ids.update('PRC', 'nov_dec')}/review").get_data(as_text=True)
+    html = signed_in(NICK_BELL).get(f"/updates/{ids.update('PRC', 'nov_dec')}/review").get_data(as_text=True)
     assert "2 things to question before you approve" in html
     assert html_lib.escape(
         "Milestone PRC-M04 (Procurement training for all staff) is delayed for a second period.", quote=True
@@ -485,12 +477,12 @@ def test_review_page_shows_the_flags_last_periods_text_and_the_marked_changes(ap
 
 def test_review_page_escapes_markup_in_officers_text(app, signed_in, ids):
     submit_prc_draft(app, ids, concerns='<script>alert("x")</script> & <b>more</b>')
-    html = signed_in(SPONSOR_PRC).get(f"/updates/{ids.update('PRC', 'nov_dec')}/review").get_data(as_text=True)
+    html = signed_in(NICK_BELL).get(f"/updates/{ids.update('PRC', 'nov_dec')}/review").get_data(as_text=True)
     assert "<script>alert" not in html and "<b>more" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
 
 
 def test_review_page_of_the_first_period_says_there_is_nothing_to_compare(signed_in, ids):
-    html = signed_in(SPONSOR_PRC).get(f"/updates/{ids.update('PRC', 'jul_aug')}/review").get_data(as_text=True)
+    html = signed_in(NICK_BELL).get(f"/updates/{ids.update('PRC', 'jul_aug')}/review").get_data(as_text=True)
     assert "This is the first reporting period, so there is no earlier update to compare with." in html
     assert "Last period (agreed)" not in html

@@ -8,33 +8,20 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import RAG, ProgrammeReport, UpdateState, User, Workstream, WorkstreamUpdate
+from app.models import RAG, ProgrammeReport, UpdateState, Workstream, WorkstreamUpdate
 from app.models.types import utcnow
 from app.periods.services import open_period
 from app.reports.services import freeze_revision
-from tests.demo_ids import demo_ids
+from tests.conftest import user_by_email
+from tests.demo_ids import TITLES
+from tests.personas import COMMITTEE_MEMBER, LOUISA_SIMPSON, RICHARD_CARR, STEVE_COX
 
-CMT_OTHER = "steve.cox@example.org"
-PM_GOV = "louisa.simpson@example.org"
-IIB = "richard.carr@example.org"
-VIEWER = "committee.member@example.org"
 
 JUL_AUG = "1 July 2023 – 31 August 2023"
 SEP_OCT = "1 September 2023 – 31 October 2023"
 NOV_DEC = "1 November 2023 – 31 December 2023"
-WORKSTREAMS = [
-    "Governance and decision making",
-    "Procurement",
-    "Project plans and delivery",
-    "Partnership working",
-    "Confidence, culture and capacity",
-]
+WORKSTREAMS = list(TITLES.values())
 SIGNED_OFF_RATINGS = {name: ("Green", "Green") for name in WORKSTREAMS} | {"Partnership working": ("Green/Amber", "Green/Amber")}
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
 
 
 def text(fragment: str) -> str:
@@ -78,7 +65,7 @@ def heatmap(html: str) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def test_workstream_page_draws_the_agreed_ratings_as_an_accessible_chart(signed_in, ids):
-    html = signed_in(CMT_OTHER).get(f"/workstreams/{ids.workstreams['PTN']}").get_data(as_text=True)
+    html = signed_in(STEVE_COX).get(f"/workstreams/{ids.workstreams['PTN']}").get_data(as_text=True)
     svg = chart(html)
     root = re.match(r"<svg\b[^>]*>", svg).group(0)
     assert 'role="img"' in root
@@ -108,7 +95,7 @@ def test_workstream_page_draws_the_agreed_ratings_as_an_accessible_chart(signed_
     assert "Show the ratings as a table" in html
 
 
-@pytest.mark.parametrize("email", [IIB, VIEWER])
+@pytest.mark.parametrize("email", [RICHARD_CARR, COMMITTEE_MEMBER])
 def test_readers_see_the_chart_over_signed_off_periods_only(signed_in, ids, email):
     html = signed_in(email).get(f"/workstreams/{ids.workstreams['PTN']}").get_data(as_text=True)
     desc = re.search(r"<desc\b[^>]*>(.*?)</desc>", chart(html)).group(1)
@@ -119,7 +106,7 @@ def test_readers_see_the_chart_over_signed_off_periods_only(signed_in, ids, emai
 
 def test_the_chart_shows_the_latest_eight_periods(app, signed_in, ids):
     add_periods(app, 7)
-    html = signed_in(PM_GOV).get(f"/workstreams/{ids.workstreams['GOV']}").get_data(as_text=True)
+    html = signed_in(LOUISA_SIMPSON).get(f"/workstreams/{ids.workstreams['GOV']}").get_data(as_text=True)
     periods = [period for period, _rating in trend_table(html)]
     assert len(periods) == 8
     assert periods[0] == "Nov–Dec 2023" and periods[-1] == "Jan–Feb 2025"
@@ -130,7 +117,7 @@ def test_the_chart_shows_the_latest_eight_periods(app, signed_in, ids):
 
 
 def test_heatmap_shows_every_workstream_in_every_period_for_officers(signed_in):
-    html = signed_in(CMT_OTHER).get("/periods").get_data(as_text=True)
+    html = signed_in(STEVE_COX).get("/periods").get_data(as_text=True)
     columns, rows = heatmap(html)
     assert columns == [JUL_AUG, SEP_OCT, NOV_DEC]
     assert list(rows) == WORKSTREAMS
@@ -146,7 +133,7 @@ def test_heatmap_shows_every_workstream_in_every_period_for_officers(signed_in):
     assert listed == [NOV_DEC, SEP_OCT, JUL_AUG]
 
 
-@pytest.mark.parametrize("email", [IIB, VIEWER])
+@pytest.mark.parametrize("email", [RICHARD_CARR, COMMITTEE_MEMBER])
 def test_readers_heatmap_has_no_open_period(signed_in, email):
     html = signed_in(email).get("/periods").get_data(as_text=True)
     columns, rows = heatmap(html)
@@ -157,7 +144,7 @@ def test_readers_heatmap_has_no_open_period(signed_in, email):
 
 def test_heatmap_shows_the_latest_twelve_periods_and_says_so(app, signed_in):
     add_periods(app, 10)
-    html = signed_in(CMT_OTHER).get("/periods").get_data(as_text=True)
+    html = signed_in(STEVE_COX).get("/periods").get_data(as_text=True)
     columns, rows = heatmap(html)
     assert len(columns) == 12
     assert columns[0] == SEP_OCT and columns[-1] == "1 July 2025 – 31 August 2025"
@@ -165,7 +152,7 @@ def test_heatmap_shows_the_latest_twelve_periods_and_says_so(app, signed_in):
     assert "This shows the latest 12 periods. The 1 older period is in the list of periods." in html
     # The list pages through the history, twelve periods a page: the oldest is on page 2.
     assert html.count(f">{JUL_AUG}</a>") == 0
-    older = signed_in(CMT_OTHER).get("/periods?page=2").get_data(as_text=True)
+    older = signed_in(STEVE_COX).get("/periods?page=2").get_data(as_text=True)
     assert older.count(f">{JUL_AUG}</a>") == 1
 
 
@@ -174,7 +161,7 @@ def test_workstream_titles_are_escaped_in_the_chart_and_heatmap(app, signed_in, 
         workstream = db.session.get(Workstream, ids.workstreams["PTN"])
         workstream.title = '<script>alert("x")</script> Partnership'
         db.session.commit()
-    client = signed_in(CMT_OTHER)
+    client = signed_in(STEVE_COX)
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Partnership"
     page = client.get(f"/workstreams/{ids.workstreams['PTN']}").get_data(as_text=True)
     svg = chart(page)
@@ -194,7 +181,7 @@ def test_workstream_titles_are_escaped_in_the_chart_and_heatmap(app, signed_in, 
 # A fixed number of SQL statements per page
 
 
-@pytest.mark.parametrize("email", [CMT_OTHER, IIB])
+@pytest.mark.parametrize("email", [STEVE_COX, RICHARD_CARR])
 def test_trend_pages_run_as_many_sql_statements_however_many_periods(app, signed_in, ids, email):
     client = signed_in(email)
     paths = ["/periods", f"/workstreams/{ids.workstreams['PTN']}"]
@@ -202,7 +189,7 @@ def test_trend_pages_run_as_many_sql_statements_however_many_periods(app, signed
     add_periods(app, 6, sign_off=True)
     after = {path: statements_for(app, client, path) for path in paths}
     html = client.get("/periods").get_data(as_text=True)
-    assert len(heatmap(html)[0]) == (9 if email == CMT_OTHER else 8)
+    assert len(heatmap(html)[0]) == (9 if email == STEVE_COX else 8)
     assert after == before
 
 
@@ -235,7 +222,7 @@ def add_periods(app, count: int, sign_off: bool = False) -> None:
             db.session.commit()
             if sign_off:
                 report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
-                cmt_member = db.session.scalar(sa.select(User).where(User.email == CMT_OTHER))
+                cmt_member = user_by_email(STEVE_COX)
                 freeze_revision(report, cmt_member, end + dt.timedelta(days=10), utcnow())
                 db.session.commit()
             start = end + dt.timedelta(days=1)

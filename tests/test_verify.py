@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ProgrammeReport, WorkstreamUpdate
 from app.reports.content import fingerprint
-from tests.demo_ids import demo_ids
 from tests.maintenance_cli import JUL_AUG, ON_POSTGRESQL, SEP_OCT, invoke, signed_off_reports, unguard, without_guard
 
 
@@ -85,8 +84,8 @@ def test_verify_reports_live_content_that_changed_after_sign_off_as_information_
     assert ".workstream.title" in result.output
 
 
-def test_verify_fails_naming_an_update_that_is_not_approved_in_a_locked_period_written_behind_the_guards(app):
-    update_id = demo_ids(app).update("GOV", "sep_oct")
+def test_verify_fails_naming_an_update_that_is_not_approved_in_a_signed_off_period_written_behind_the_guards(app, ids):
+    update_id = ids.update("GOV", "sep_oct")
     table = WorkstreamUpdate.__table__
     with app.app_context():
         with db.engine.begin() as connection:

@@ -14,7 +14,6 @@ from app.extensions import db
 from app.models import (
     RAG,
     AuditEvent,
-    MilestoneStatus,
     ProgrammeReport,
     ReportState,
     Role,
@@ -25,8 +24,9 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.reports.services import freeze_revision
-from tests.conftest import rolled_back
-from tests.demo_ids import demo_ids
+from tests.conftest import complete_for_submission, rolled_back, user_by_email
+from tests.demo_ids import CODES
+from tests.personas import LOUISA_SIMPSON, STEVE_COX
 
 # Each capacity is one role, relative to the Governance workstream.
 CAPACITIES = {
@@ -116,8 +116,7 @@ def email_of(name):
 
 
 @pytest.fixture
-def personas(app):
-    ids = demo_ids(app)
+def personas(app, ids):
     with app.app_context():
         for name, capacities in PERSONAS.items():
             person = User(name=name.title(), email=email_of(name), password_hash="not-used")
@@ -138,17 +137,14 @@ def complete_governance_update(ids, state, submitter=SOMEONE_ELSE):
     """The open period's Governance update, complete enough to submit, put into `state` (having been submitted
     by `submitter`, a persona's name or SOMEONE_ELSE, unless it is a draft)."""
     update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
-    update.key_activities = "Training rolled out."
-    update.engagement = "Fortnightly workstream meetings."
-    update.concerns = "None."
-    update.proposed_rag = RAG.GREEN
-    update.rag_rationale = "On track."
-    for milestone in update.milestones_this_period:
-        milestone.status = MilestoneStatus.COMPLETE
+    complete_for_submission(
+        update, key_activities="Training rolled out.", engagement="Fortnightly workstream meetings.", concerns="None.",
+        rag_rationale="On track.",
+    )
     update.state = state
     if state is not UpdateState.DRAFT:
         update.completed_by = (
-            db.session.scalar(sa.select(User).where(User.email == "louisa.simpson@example.org"))
+            user_by_email(LOUISA_SIMPSON)
             if submitter == SOMEONE_ELSE
             else persona(submitter)
         )
@@ -162,14 +158,14 @@ def governance_report_in(ids, state, ready="ready"):
     """The open period's report put into `state`, ready for sign-off where it is open unless `ready` names
     what is missing."""
     period_id = ids.periods["nov_dec"]
-    for code in ("GOV", "PRC", "PPD", "PTN", "CCC"):
+    for code in CODES:
         update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
         update.state, update.proposed_rag, update.agreed_rag = UpdateState.APPROVED, RAG.GREEN, RAG.GREEN
     report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period_id))
     report.overview = "Steady progress across the programme."
     db.session.commit()
     if state is not ReportState.OPEN:
-        cmt = db.session.scalar(sa.select(User).where(User.email == "steve.cox@example.org"))
+        cmt = user_by_email(STEVE_COX)
         freeze_revision(report, cmt, dt.date(2024, 1, 9), utcnow())
         db.session.commit()
     if state is ReportState.REOPENED:

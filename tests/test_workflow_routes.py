@@ -2,7 +2,6 @@
 shows beside the fields, the htmx partial answers, and a whole period from first draft to sign-off."""
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -20,53 +19,17 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.reports.content import fingerprint
-from tests.conftest import csrf_token
-from tests.demo_ids import demo_ids
+from tests.conftest import complete_for_submission, csrf_token, error_beside, post, text, user_by_email
+from tests.demo_ids import CODES, TITLES
+from tests.editing import edit_form
+from tests.personas import (
+    ANGELA_PROBERT, CMT_MEMBERS, COMMITTEE_MEMBER, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL,
+    PETER_TONKS, PROJECT_MANAGER_OF, RICHARD_CARR, SOMEONE_IN_EACH_ROLE, SPONSOR_OF, STEVE_COX, THOMAS_FARMER,
+)
 
-PM_GOV = "louisa.simpson@example.org"  # also project manager of Procurement
-PM_PPD = "jodie.townsend@example.org"
-PM_PTN_CCC = "peter.tonks@example.org"
-SPONSOR_GOV_CMT = "nick.bell@example.org"  # also sponsor of Procurement
-CMT_OTHER = "steve.cox@example.org"  # sponsor of PPD
-SPONSOR_PTN = "richard.kenny@example.org"
-SPONSOR_CCC = "kate.mcfarlane@example.org"
-PMO = "heidi.robinson@example.org"  # PMO support of every workstream but PPD
-PMO_SUPPORT_PPD = "thomas.farmer@example.org"
-LEAD_DIRECTOR = "angela.probert@example.org"
-IIB = "richard.carr@example.org"
-VIEWER = "committee.member@example.org"
-EVERYONE = [PM_GOV, PM_PPD, SPONSOR_GOV_CMT, CMT_OTHER, PMO, PMO_SUPPORT_PPD, LEAD_DIRECTOR, IIB, VIEWER]
-CMT_MEMBERS = {SPONSOR_GOV_CMT, CMT_OTHER, SPONSOR_PTN, SPONSOR_CCC}
 
-CODES = ("GOV", "PRC", "PPD", "PTN", "CCC")
-TITLES = {
-    "GOV": "Governance and decision making",
-    "PRC": "Procurement",
-    "PPD": "Project plans and delivery",
-    "PTN": "Partnership working",
-    "CCC": "Confidence, culture and capacity",
-}
-PROJECT_MANAGERS = {"GOV": PM_GOV, "PRC": PM_GOV, "PPD": PM_PPD, "PTN": PM_PTN_CCC, "CCC": PM_PTN_CCC}
-SPONSORS = {"GOV": SPONSOR_GOV_CMT, "PRC": SPONSOR_GOV_CMT, "PPD": CMT_OTHER, "PTN": SPONSOR_PTN, "CCC": SPONSOR_CCC}
 HTMX = {"HX-Request": "true"}
 FINGERPRINT = re.compile(r"wm-fingerprint[^>]*>\s*([0-9a-f]{64})\s*<")
-
-
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
-
-
-@pytest.fixture
-def person(signed_in):
-    """A signed-in client that knows its CSRF token (from the page's <meta name="csrf-token">)."""
-
-    def sign_in_as(email):
-        client = signed_in(email)
-        client.token = csrf_token(client.get("/").get_data(as_text=True))
-        return client
-
-    return sign_in_as
 
 
 def act(client, update_id, action, *, htmx=False, csrf=True, **data):
@@ -74,20 +37,6 @@ def act(client, update_id, action, *, htmx=False, csrf=True, **data):
     if csrf:
         data["csrf_token"] = client.token
     return client.post(f"/updates/{update_id}/{action}", data=data, headers=HTMX if htmx else {})
-
-
-def post(client, path, **data):
-    return client.post(path, data={**data, "csrf_token": client.token})
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def error_beside(html: str, field_id: str) -> str:
-    """The error message shown beside the field (GOV.UK's <p id="FIELD-error">), or '' when there is none."""
-    match = re.search(rf'<p id="{re.escape(field_id)}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
-    return re.sub(r"\s+", " ", match.group(1)) if match else ""
 
 
 def status_panel(html: str) -> str:
@@ -136,29 +85,23 @@ def update_in(app, update_id) -> WorkstreamUpdate:
         return update
 
 
-def user(email) -> User:
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def arrange(app, ids, code, state=UpdateState.DRAFT, *, completed_by=None) -> int:
     """Make the open period's update for `code` complete enough to submit and put it in `state`.
     Returns its version."""
     with app.app_context():
         update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
         last = db.session.get(WorkstreamUpdate, ids.update(code, "sep_oct")).agreed_rag
-        update.key_activities = f"{TITLES[code]}: work done this period."
-        update.engagement = "Fortnightly workstream meetings."
-        update.concerns = "None."
-        update.proposed_rag = last
-        update.rag_rationale = "On track against every milestone."
-        for milestone in update.milestones_this_period:
-            milestone.status = MilestoneStatus.COMPLETE
+        complete_for_submission(
+            update, last, key_activities=f"{TITLES[code]}: work done this period.",
+            engagement="Fortnightly workstream meetings.", concerns="None.",
+            rag_rationale="On track against every milestone.",
+        )
         update.state = state
         if state is not UpdateState.DRAFT:
-            update.completed_by = user(completed_by or PROJECT_MANAGERS[code])
+            update.completed_by = user_by_email(completed_by or PROJECT_MANAGER_OF[code])
         if state is UpdateState.APPROVED:
             update.agreed_rag = last
-            update.approved_by = user(SPONSORS[code])
+            update.approved_by = user_by_email(SPONSOR_OF[code])
         db.session.commit()
         return update.version
 
@@ -170,7 +113,7 @@ def arrange_report(app, ids, *, overview="Steady progress across the programme."
     with app.app_context():
         report = open_report(ids)
         report.overview = overview
-        report.overview_by = user(LEAD_DIRECTOR)
+        report.overview_by = user_by_email(ANGELA_PROBERT)
         db.session.commit()
         return report.version
 
@@ -187,26 +130,6 @@ def report_version(app, period_id) -> int:
             .order_by(ProgrammeReport.revision.desc())
             .limit(1)
         )
-
-
-def edit_form(app, update_id, **fields) -> dict:
-    """A complete edit form for the update at its current version; `fields` override the defaults."""
-    with app.app_context():
-        update = db.session.get(WorkstreamUpdate, update_id)
-        data = {
-            "version": update.version,
-            "key_activities": "Trained every committee chair.\n- Board papers reformatted",
-            "engagement": "Met the member working group twice.",
-            "concerns": "None this period.",
-            "proposed_rag": "GREEN",
-            "rag_rationale": "Every milestone complete or on track.",
-            "rag_change_reason": "",
-        }
-        for position, _milestone in enumerate(update.milestones_this_period):
-            data[f"milestones-{position}-status"] = "COMPLETE"
-            data[f"milestones-{position}-status_note"] = ""
-    data.update(fields)
-    return data
 
 
 # --- Transitions: who, when, with what ------------------------------------------------------------------------
@@ -232,7 +155,7 @@ def test_workflow_actions_without_a_csrf_token_are_refused_with_400(app, person,
     update_id = ids.update("GOV", "nov_dec")
     version = arrange(app, ids, "GOV")
     before, counts = update_row(app, update_id), event_and_message_counts(app)
-    pm = person(PM_GOV)
+    pm = person(LOUISA_SIMPSON)
     for htmx in (False, True):
         assert act(pm, update_id, "submit", htmx=htmx, csrf=False, version=version).status_code == 400
         response = act(pm, update_id, "submit", htmx=htmx, csrf=False, version=version, csrf_token="not-a-token")
@@ -240,7 +163,7 @@ def test_workflow_actions_without_a_csrf_token_are_refused_with_400(app, person,
     assert update_row(app, update_id) == before
     version = arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     before = update_row(app, update_id)
-    sponsor = person(SPONSOR_GOV_CMT)
+    sponsor = person(NICK_BELL)
     assert act(sponsor, update_id, "return", csrf=False, version=version, reason="Redo it.").status_code == 400
     assert act(sponsor, update_id, "approve", csrf=False, version=version, sponsor_comments="Fine.").status_code == 400
     assert update_row(app, update_id) == before
@@ -254,17 +177,18 @@ def test_workflow_actions_are_refused_with_403_for_the_wrong_role(app, person, i
     version = arrange(app, ids, "GOV")
     counts = event_and_message_counts(app)
     before = update_row(app, update_id)
-    for email in (PM_PPD, PMO_SUPPORT_PPD, SPONSOR_GOV_CMT, CMT_OTHER, LEAD_DIRECTOR):
+    for email in (JODIE_TOWNSEND, THOMAS_FARMER, NICK_BELL, STEVE_COX, ANGELA_PROBERT):
         assert act(person(email), update_id, "submit", version=version).status_code == 403, email
     assert update_row(app, update_id) == before
 
     version = arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     before = update_row(app, update_id)
-    pm, pmo = person(PM_GOV), person(PMO)
-    for client, email in ((pm, PM_GOV), (pmo, PMO), (person(CMT_OTHER), CMT_OTHER), (person(LEAD_DIRECTOR), LEAD_DIRECTOR)):
+    pm, pmo = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
+    for client, email in ((pm, LOUISA_SIMPSON), (pmo, HEIDI_ROBINSON), (person(STEVE_COX), STEVE_COX),
+                          (person(ANGELA_PROBERT), ANGELA_PROBERT)):
         response = act(client, update_id, "approve", version=version, sponsor_comments="Looks fine.")
         assert response.status_code == 403, email
-    for client, email in ((pm, PM_GOV), (pmo, PMO)):
+    for client, email in ((pm, LOUISA_SIMPSON), (pmo, HEIDI_ROBINSON)):
         response = act(client, update_id, "return", version=version, reason="Not good enough.")
         assert response.status_code == 403, email
     assert update_row(app, update_id) == before
@@ -274,7 +198,7 @@ def test_workflow_actions_are_refused_with_403_for_the_wrong_role(app, person, i
 def test_an_action_from_the_wrong_state_is_refused_with_409_and_says_why(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     before = update_row(app, update_id)
-    sponsor = person(SPONSOR_GOV_CMT)
+    sponsor = person(NICK_BELL)
     response = act(sponsor, update_id, "approve", version=1, sponsor_comments="Good.")
     assert response.status_code == 409
     assert "This cannot be done while it is draft." in text(response)
@@ -285,7 +209,7 @@ def test_an_action_from_the_wrong_state_is_refused_with_409_and_says_why(app, pe
 
     version = arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     before = update_row(app, update_id)
-    response = act(person(PM_GOV), update_id, "submit", version=version)
+    response = act(person(LOUISA_SIMPSON), update_id, "submit", version=version)
     assert response.status_code == 409
     assert "This cannot be done while it is submitted." in text(response)
     assert update_row(app, update_id) == before
@@ -295,7 +219,7 @@ def test_returning_an_update_needs_reasons_shown_beside_the_field(app, person, i
     update_id = ids.update("GOV", "nov_dec")
     version = arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     before, counts = update_row(app, update_id), event_and_message_counts(app)
-    sponsor = person(SPONSOR_GOV_CMT)
+    sponsor = person(NICK_BELL)
     for reason in ("", "   \n  "):
         response = act(sponsor, update_id, "return", version=version, reason=reason)
         assert response.status_code == 422
@@ -311,7 +235,7 @@ def test_approving_an_update_needs_sponsor_comments(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     version = arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     before, counts = update_row(app, update_id), event_and_message_counts(app)
-    response = act(person(SPONSOR_GOV_CMT), update_id, "approve", version=version, sponsor_comments=" ", agreed_rag="GREEN")
+    response = act(person(NICK_BELL), update_id, "approve", version=version, sponsor_comments=" ", agreed_rag="GREEN")
     assert response.status_code == 422
     assert "Enter your sponsor comments" in error_beside(text(response), "sponsor_comments")
     assert update_row(app, update_id) == before
@@ -322,7 +246,7 @@ def test_agreeing_a_different_rating_needs_a_justification_and_keeps_both_rating
     update_id = ids.update("GOV", "nov_dec")
     version = arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     before, counts = update_row(app, update_id), event_and_message_counts(app)
-    sponsor = person(SPONSOR_GOV_CMT)
+    sponsor = person(NICK_BELL)
     response = act(sponsor, update_id, "approve", version=version, sponsor_comments="Good progress.", agreed_rag="AMBER")
     assert response.status_code == 422
     assert "Explain why you are agreeing a different rating from the one proposed" in error_beside(
@@ -340,7 +264,7 @@ def test_agreeing_a_different_rating_needs_a_justification_and_keeps_both_rating
     assert update.state is UpdateState.APPROVED
     assert (update.proposed_rag, update.agreed_rag) == (RAG.GREEN, RAG.AMBER)
     assert update.agreed_rag_justification == "The board decision slipped a month."
-    page = text(person(PM_GOV).get(f"/updates/{update_id}"))
+    page = text(person(LOUISA_SIMPSON).get(f"/updates/{update_id}"))
     assert "Agreed by the sponsor; the project team proposed Green." in page
     assert '<strong class="wm-rag wm-rag--amber">Amber</strong>' in page
     assert "The board decision slipped a month." in page
@@ -352,7 +276,7 @@ def test_submitting_an_incomplete_draft_is_refused_with_422_listing_what_is_miss
     with app.app_context():
         first_milestone = db.session.get(WorkstreamUpdate, update_id).milestones_this_period[0].reference
     for htmx in (False, True):
-        response = act(person(PM_GOV), update_id, "submit", htmx=htmx, version=1)
+        response = act(person(LOUISA_SIMPSON), update_id, "submit", htmx=htmx, version=1)
         assert response.status_code == 422
         html = status_panel(text(response)) if htmx else text(response)
         for message in (
@@ -370,7 +294,9 @@ def test_submitting_an_incomplete_draft_is_refused_with_422_listing_what_is_miss
 def give_nick_the_project_manager_role_for_governance(app, ids):
     with app.app_context():
         db.session.add(
-            RoleAssignment(user=user(SPONSOR_GOV_CMT), role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["GOV"])
+            RoleAssignment(
+                user=user_by_email(NICK_BELL), role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["GOV"]
+            )
         )
         db.session.commit()
 
@@ -379,11 +305,11 @@ def test_the_person_who_submitted_an_update_cannot_approve_it(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     give_nick_the_project_manager_role_for_governance(app, ids)
     version = arrange(app, ids, "GOV")
-    nick = person(SPONSOR_GOV_CMT)
+    nick = person(NICK_BELL)
     assert act(nick, update_id, "submit", version=version).status_code == 302
     with app.app_context():
         update = db.session.get(WorkstreamUpdate, update_id)
-        assert (update.state, update.completed_by.email) == (UpdateState.SUBMITTED, SPONSOR_GOV_CMT)
+        assert (update.state, update.completed_by.email) == (UpdateState.SUBMITTED, NICK_BELL)
         version = update.version
     before, counts = update_row(app, update_id), event_and_message_counts(app)
     assert act(nick, update_id, "approve", version=version, sponsor_comments="Fine by me.").status_code == 403
@@ -397,9 +323,9 @@ def test_the_person_who_submitted_an_update_cannot_approve_it(app, person, ids):
 def test_the_refusal_page_tells_the_submitter_why_they_cannot_approve(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     give_nick_the_project_manager_role_for_governance(app, ids)
-    arrange(app, ids, "GOV", UpdateState.SUBMITTED, completed_by=SPONSOR_GOV_CMT)
+    arrange(app, ids, "GOV", UpdateState.SUBMITTED, completed_by=NICK_BELL)
     version = update_in(app, update_id).version
-    response = act(person(SPONSOR_GOV_CMT), update_id, "approve", version=version, sponsor_comments="Fine by me.")
+    response = act(person(NICK_BELL), update_id, "approve", version=version, sponsor_comments="Fine by me.")
     assert response.status_code == 403
     assert "You submitted this update" in text(response)
 
@@ -409,7 +335,7 @@ def test_an_action_on_a_stale_version_is_refused_with_409_and_changes_nothing(ap
     version = arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     assert version > 1
     before, counts = update_row(app, update_id), event_and_message_counts(app)
-    sponsor = person(SPONSOR_GOV_CMT)
+    sponsor = person(NICK_BELL)
     response = act(sponsor, update_id, "approve", version=version - 1, sponsor_comments="Good.")
     assert response.status_code == 409
     assert "It changed while you were looking at it." in text(response)
@@ -426,7 +352,7 @@ def test_an_action_on_a_stale_version_is_refused_with_409_and_changes_nothing(ap
 def test_an_htmx_action_answers_with_the_status_panel_and_the_section_and_history_out_of_band(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     version = arrange(app, ids, "GOV")
-    response = act(person(PM_GOV), update_id, "submit", htmx=True, version=version)
+    response = act(person(LOUISA_SIMPSON), update_id, "submit", htmx=True, version=version)
     assert response.status_code == 200
     html = text(response)
     assert "<html" not in html
@@ -442,7 +368,7 @@ def test_an_htmx_action_answers_with_the_status_panel_and_the_section_and_histor
     update = update_in(app, update_id)
     assert update.state is UpdateState.SUBMITTED
 
-    response = act(person(SPONSOR_GOV_CMT), update_id, "approve", htmx=True, version=update.version,
+    response = act(person(NICK_BELL), update_id, "approve", htmx=True, version=update.version,
                    sponsor_comments="A clear report.", agreed_rag="GREEN")
     assert response.status_code == 200
     assert "Update approved" in status_panel(text(response))
@@ -454,7 +380,7 @@ def test_htmx_validation_errors_answer_422_with_the_message_inside_the_panel(app
     update_id = ids.update("GOV", "nov_dec")
     version = arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     before = update_row(app, update_id)
-    sponsor = person(SPONSOR_GOV_CMT)
+    sponsor = person(NICK_BELL)
     cases = [
         ("return", {"reason": ""}, "reason", "Enter the reasons for returning the update"),
         ("approve", {"sponsor_comments": ""}, "sponsor_comments", "Enter your sponsor comments"),
@@ -483,7 +409,7 @@ def test_a_period_goes_from_drafts_to_a_signed_off_locked_report_through_http(ap
         references = [m.reference for m in db.session.get(WorkstreamUpdate, gov).milestones_this_period]
         report_id = open_report(ids).id
     assert len(references) > 1
-    louisa, nick = person(PM_GOV), person(SPONSOR_GOV_CMT)
+    louisa, nick = person(LOUISA_SIMPSON), person(NICK_BELL)
 
     # Louisa writes the draft, changing the rating from last period's Green, and submits it.
     assert louisa.get(f"/updates/{gov}/edit").status_code == 200
@@ -525,20 +451,20 @@ def test_a_period_goes_from_drafts_to_a_signed_off_locked_report_through_http(ap
         arrange(app, ids, code, UpdateState.SUBMITTED)
     for code in CODES[1:]:
         update_id = ids.update(code, "nov_dec")
-        sponsor = nick if SPONSORS[code] == SPONSOR_GOV_CMT else person(SPONSORS[code])
+        sponsor = nick if SPONSOR_OF[code] == NICK_BELL else person(SPONSOR_OF[code])
         response = act(sponsor, update_id, "approve", version=update_in(app, update_id).version,
                        sponsor_comments=f"{TITLES[code]} is on track.")
         assert response.status_code == 302, code
 
     # Angela writes the overview.
-    angela = person(LEAD_DIRECTOR)
+    angela = person(ANGELA_PROBERT)
     assert angela.get(f"/periods/{period_id}/overview").status_code == 200
     overview = "Good progress across the plan.\n\nGovernance is rated Green/Amber after a slipped decision."
     response = post(angela, f"/periods/{period_id}/overview", version=report_version(app, period_id), overview=overview)
     assert response.status_code == 302
 
     # Steve sees what will be locked, then records the sign-off.
-    steve = person(CMT_OTHER)
+    steve = person(STEVE_COX)
     page = text(steve.get(f"/periods/{period_id}/sign-off"))
     lock_list = page[page.index("Workstream updates"):page.index("Lead executive director overview")]
     for code in CODES:
@@ -554,7 +480,7 @@ def test_a_period_goes_from_drafts_to_a_signed_off_locked_report_through_http(ap
         report = db.session.get(ProgrammeReport, report_id)
         assert report.state is ReportState.SIGNED_OFF
         assert report.cmt_meeting_date.isoformat() == "2024-01-09"
-        assert report.signed_off_by.email == CMT_OTHER
+        assert report.signed_off_by.email == STEVE_COX
         assert report.overview == overview
         assert re.fullmatch(r"[0-9a-f]{64}", report.content_fingerprint)
         assert fingerprint(report.snapshot) == report.content_fingerprint
@@ -581,14 +507,14 @@ def test_a_period_goes_from_drafts_to_a_signed_off_locked_report_through_http(ap
         ).all()
         trail = [(e.action, e.actor.email, e.from_state, e.to_state) for e in events]
     assert trail == [
-        ("edit", PM_GOV, None, None),
-        ("submit", PM_GOV, "DRAFT", "SUBMITTED"),
-        ("return", SPONSOR_GOV_CMT, "SUBMITTED", "RETURNED"),
-        ("edit", PM_GOV, None, None),
-        ("submit", PM_GOV, "RETURNED", "SUBMITTED"),
-        ("approve", SPONSOR_GOV_CMT, "SUBMITTED", "APPROVED"),
-        ("edit_overview", LEAD_DIRECTOR, None, None),
-        ("sign_off", CMT_OTHER, "OPEN", "SIGNED_OFF"),
+        ("edit", LOUISA_SIMPSON, None, None),
+        ("submit", LOUISA_SIMPSON, "DRAFT", "SUBMITTED"),
+        ("return", NICK_BELL, "SUBMITTED", "RETURNED"),
+        ("edit", LOUISA_SIMPSON, None, None),
+        ("submit", LOUISA_SIMPSON, "RETURNED", "SUBMITTED"),
+        ("approve", NICK_BELL, "SUBMITTED", "APPROVED"),
+        ("edit_overview", ANGELA_PROBERT, None, None),
+        ("sign_off", STEVE_COX, "OPEN", "SIGNED_OFF"),
     ]
 
     # The outbox told the right people at each step.
@@ -598,21 +524,22 @@ def test_a_period_goes_from_drafts_to_a_signed_off_locked_report_through_http(ap
         everyone = {u.email for u in db.session.scalars(sa.select(User)) if u.role_assignments}
     governance = [m for m in messages if m[2].startswith(TITLES["GOV"])]
     assert [(reason, recipients) for reason, recipients, _subject in governance] == [
-        ("submit", {SPONSOR_GOV_CMT}),
-        ("return", {PM_GOV, PMO}),
-        ("submit", {SPONSOR_GOV_CMT}),
-        ("approve", {PM_GOV, PMO}),
+        ("submit", {NICK_BELL}),
+        ("return", {LOUISA_SIMPSON, HEIDI_ROBINSON}),
+        ("submit", {NICK_BELL}),
+        ("approve", {LOUISA_SIMPSON, HEIDI_ROBINSON}),
     ]
     approvals = {m[2].split(":")[0]: m[1] for m in messages if m[0] == "approve"}
-    assert approvals[TITLES["PPD"]] == {PM_PPD, PMO_SUPPORT_PPD, PMO}
-    assert approvals[TITLES["PTN"]] == {PM_PTN_CCC, PMO}
+    assert approvals[TITLES["PPD"]] == {JODIE_TOWNSEND, THOMAS_FARMER, HEIDI_ROBINSON}
+    assert approvals[TITLES["PTN"]] == {PETER_TONKS, HEIDI_ROBINSON}
     assert [m[0] for m in messages[-2:]] == ["all_approved", "sign_off"]
     assert [m[0] for m in messages].count("all_approved") == 1
     assert messages[-2][1] == CMT_MEMBERS
     signed_off_recipients = messages[-1][1]
-    assert IIB in signed_off_recipients and VIEWER not in signed_off_recipients
-    assert signed_off_recipients == everyone - {VIEWER}
-    assert {PM_GOV, PM_PPD, PM_PTN_CCC, PMO, PMO_SUPPORT_PPD, LEAD_DIRECTOR} <= signed_off_recipients
+    assert RICHARD_CARR in signed_off_recipients and COMMITTEE_MEMBER not in signed_off_recipients
+    assert signed_off_recipients == everyone - {COMMITTEE_MEMBER}
+    officers = {LOUISA_SIMPSON, JODIE_TOWNSEND, PETER_TONKS, HEIDI_ROBINSON, THOMAS_FARMER, ANGELA_PROBERT}
+    assert officers <= signed_off_recipients
     assert stored_fingerprint in next(m.body for m in _outbox(app) if m.reason == "sign_off")
 
 
@@ -629,7 +556,7 @@ def _outbox(app) -> list[OutboxMessage]:
 def test_sign_off_is_refused_while_an_update_is_unapproved_or_the_overview_is_empty(app, person, ids):
     period_id = ids.periods["nov_dec"]
     path = f"/periods/{period_id}/sign-off"
-    steve = person(CMT_OTHER)
+    steve = person(STEVE_COX)
     waiting = "Every workstream update must be approved first. Still waiting: " + ", ".join(TITLES.values())
     no_overview = "The lead executive director must write the programme overview first"
 
@@ -670,7 +597,7 @@ def test_sign_off_is_refused_while_an_update_is_unapproved_or_the_overview_is_em
 
 def test_a_refused_sign_off_lists_every_blocking_reason(app, person, ids):
     period_id = ids.periods["nov_dec"]
-    steve = person(CMT_OTHER)
+    steve = person(STEVE_COX)
     response = post(steve, f"/periods/{period_id}/sign-off", version=report_version(app, period_id),
                     cmt_meeting_date=["9", "1", "2024"])
     assert response.status_code == 409
@@ -683,12 +610,12 @@ def test_only_cmt_members_may_sign_off(app, person, ids):
     path = f"/periods/{period_id}/sign-off"
     version = arrange_report(app, ids)
     before = report_rows(app, period_id)
-    for email in (PM_GOV, PMO, LEAD_DIRECTOR, PMO_SUPPORT_PPD, IIB, VIEWER):
+    for email in (LOUISA_SIMPSON, HEIDI_ROBINSON, ANGELA_PROBERT, THOMAS_FARMER, RICHARD_CARR, COMMITTEE_MEMBER):
         client = person(email)
         assert client.get(path).status_code == 403, email
         assert post(client, path, version=version, cmt_meeting_date=["9", "1", "2024"]).status_code == 403, email
     assert report_rows(app, period_id) == before
-    assert person(SPONSOR_GOV_CMT).get(path).status_code == 200
+    assert person(NICK_BELL).get(path).status_code == 200
 
 
 def test_reopening_needs_a_reason_and_a_workstream_and_only_a_cmt_member_on_a_signed_off_report(app, person, ids):
@@ -697,7 +624,7 @@ def test_reopening_needs_a_reason_and_a_workstream_and_only_a_cmt_member_on_a_si
     version = report_version(app, period_id)
     governance = ids.workstreams["GOV"]
     before, counts = report_rows(app, period_id), event_and_message_counts(app)
-    steve = person(CMT_OTHER)
+    steve = person(STEVE_COX)
     assert steve.get(path).status_code == 200
     cases = [
         ({"reason": "", "workstream_ids": [governance]}, "reason", "Enter the reason for reopening the report"),
@@ -712,7 +639,7 @@ def test_reopening_needs_a_reason_and_a_workstream_and_only_a_cmt_member_on_a_si
     assert "Enter the reason for reopening the report" in text(response)
     assert "Select the workstreams whose updates need to change" in text(response)
 
-    for email in (PM_GOV, PMO, LEAD_DIRECTOR, IIB):
+    for email in (LOUISA_SIMPSON, HEIDI_ROBINSON, ANGELA_PROBERT, RICHARD_CARR):
         client = person(email)
         assert client.get(path).status_code == 403, email
         response = post(client, path, version=version, reason="Change it.", workstream_ids=[governance])
@@ -738,12 +665,12 @@ def test_reopening_needs_a_reason_and_a_workstream_and_only_a_cmt_member_on_a_si
 def test_only_the_lead_director_may_write_the_overview_and_never_on_a_locked_period(app, person, ids):
     open_period, locked_period = ids.periods["nov_dec"], ids.periods["sep_oct"]
     open_before, locked_before = report_rows(app, open_period), report_rows(app, locked_period)
-    for email in (CMT_OTHER, SPONSOR_GOV_CMT, PM_GOV, PMO):
+    for email in (STEVE_COX, NICK_BELL, LOUISA_SIMPSON, HEIDI_ROBINSON):
         client = person(email)
         assert client.get(f"/periods/{open_period}/overview").status_code == 403, email
         response = post(client, f"/periods/{open_period}/overview", version=1, overview="Mine.")
         assert response.status_code == 403, email
-    angela = person(LEAD_DIRECTOR)
+    angela = person(ANGELA_PROBERT)
     assert angela.get(f"/periods/{locked_period}/overview").status_code == 409
     response = post(angela, f"/periods/{locked_period}/overview", version=report_version(app, locked_period),
                     overview="A new overview for a signed-off period.")
@@ -756,13 +683,13 @@ def test_only_the_lead_director_may_write_the_overview_and_never_on_a_locked_per
     assert response.status_code == 302
     with app.app_context():
         report = open_report(ids)
-        assert (report.overview, report.overview_by.email) == ("The programme is on track.", LEAD_DIRECTOR)
+        assert (report.overview, report.overview_by.email) == ("The programme is on track.", ANGELA_PROBERT)
 
 
 def test_a_stale_overview_save_is_refused_with_409_keeping_the_typed_text(app, person, ids):
     period_id = ids.periods["nov_dec"]
     path = f"/periods/{period_id}/overview"
-    angela = person(LEAD_DIRECTOR)
+    angela = person(ANGELA_PROBERT)
     assert angela.get(path).status_code == 200
     opened_version = report_version(app, period_id)
     assert post(angela, path, version=opened_version, overview="Saved first, elsewhere.").status_code == 302
@@ -783,14 +710,14 @@ def test_only_the_workstreams_project_manager_and_pmo_support_may_edit_its_draft
     update_id = ids.update("GOV", "nov_dec")
     path = f"/updates/{update_id}/edit"
     before = update_row(app, update_id)
-    for email in (SPONSOR_GOV_CMT, PM_PPD, PMO_SUPPORT_PPD, CMT_OTHER, LEAD_DIRECTOR, IIB):
+    for email in (NICK_BELL, JODIE_TOWNSEND, THOMAS_FARMER, STEVE_COX, ANGELA_PROBERT, RICHARD_CARR):
         client = person(email)
         assert client.get(path).status_code == 403, email
         assert post(client, path, **edit_form(app, update_id)).status_code == 403, email
     assert update_row(app, update_id) == before
-    for email in (PM_GOV, PMO):
+    for email in (LOUISA_SIMPSON, HEIDI_ROBINSON):
         assert person(email).get(path).status_code == 200, email
-    assert post(person(PMO), path, **edit_form(app, update_id)).status_code == 302
+    assert post(person(HEIDI_ROBINSON), path, **edit_form(app, update_id)).status_code == 302
     assert update_row(app, update_id) != before
 
 
@@ -798,7 +725,7 @@ def test_a_draft_cannot_be_edited_once_submitted_or_locked(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     arrange(app, ids, "GOV", UpdateState.SUBMITTED)
     before = update_row(app, update_id)
-    louisa = person(PM_GOV)
+    louisa = person(LOUISA_SIMPSON)
     assert louisa.get(f"/updates/{update_id}/edit").status_code == 409
     response = post(louisa, f"/updates/{update_id}/edit", **edit_form(app, update_id, key_activities="Changed."))
     assert response.status_code == 409
@@ -806,8 +733,8 @@ def test_a_draft_cannot_be_edited_once_submitted_or_locked(app, person, ids):
 
     locked_id = ids.update("GOV", "sep_oct")
     before = update_row(app, locked_id)
-    for email in (PM_GOV, PMO):
-        client = louisa if email == PM_GOV else person(email)
+    for email in (LOUISA_SIMPSON, HEIDI_ROBINSON):
+        client = louisa if email == LOUISA_SIMPSON else person(email)
         assert client.get(f"/updates/{locked_id}/edit").status_code == 409, email
         response = post(client, f"/updates/{locked_id}/edit", **edit_form(app, locked_id, key_activities="Changed."))
         assert response.status_code == 409, email
@@ -818,7 +745,7 @@ def test_over_long_text_is_refused_with_422_beside_the_field_and_nothing_stored(
     update_id = ids.update("GOV", "nov_dec")
     path = f"/updates/{update_id}/edit"
     before, counts = update_row(app, update_id), event_and_message_counts(app)
-    louisa = person(PM_GOV)
+    louisa = person(LOUISA_SIMPSON)
     response = post(louisa, path, **edit_form(app, update_id, key_activities="x" * 20_001))
     assert response.status_code == 422
     html = text(response)
@@ -834,7 +761,7 @@ def test_over_long_text_is_refused_with_422_beside_the_field_and_nothing_stored(
 def test_saving_a_draft_from_a_stale_version_is_refused_with_409_keeping_the_persons_text(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     path = f"/updates/{update_id}/edit"
-    louisa, heidi = person(PM_GOV), person(PMO)
+    louisa, heidi = person(LOUISA_SIMPSON), person(HEIDI_ROBINSON)
     assert louisa.get(path).status_code == 200
     stale_form = edit_form(app, update_id, key_activities="Louisa wrote this account of the period.")
     assert post(heidi, path, **edit_form(app, update_id, key_activities="Heidi's account, saved first.")).status_code == 302
@@ -855,13 +782,13 @@ def test_saving_a_draft_from_a_stale_version_is_refused_with_409_keeping_the_per
 def test_only_the_pmo_may_read_the_outbox(app, person, ids):
     update_id = ids.update("GOV", "nov_dec")
     version = arrange(app, ids, "GOV")
-    assert act(person(PM_GOV), update_id, "submit", version=version).status_code == 302
-    page = person(PMO).get("/outbox")
+    assert act(person(LOUISA_SIMPSON), update_id, "submit", version=version).status_code == 302
+    page = person(HEIDI_ROBINSON).get("/outbox")
     assert page.status_code == 200
     html = text(page)
     assert f"{TITLES['GOV']}: highlight report for 1 November 2023 – 31 December 2023 submitted for your approval" in html
-    assert SPONSOR_GOV_CMT in html
-    for email in (PM_GOV, SPONSOR_GOV_CMT, CMT_OTHER, LEAD_DIRECTOR, PMO_SUPPORT_PPD, IIB, VIEWER):
+    assert NICK_BELL in html
+    for email in (LOUISA_SIMPSON, NICK_BELL, STEVE_COX, ANGELA_PROBERT, THOMAS_FARMER, RICHARD_CARR, COMMITTEE_MEMBER):
         assert person(email).get("/outbox").status_code == 403, email
 
 
@@ -871,15 +798,15 @@ def test_a_signed_off_revision_is_shown_to_everyone_and_others_are_404(app, pers
         stored = db.session.scalar(
             sa.select(ProgrammeReport.content_fingerprint).where(ProgrammeReport.period_id == period_id)
         )
-    for email in EVERYONE:
+    for email in SOMEONE_IN_EACH_ROLE:
         client = person(email)
         response = client.get(f"/periods/{period_id}/revisions/1")
         assert response.status_code == 200, email
         assert FINGERPRINT.findall(text(response)) == [stored], email
         assert client.get(f"/periods/{period_id}/revisions/2").status_code == 404, email
-    pmo = person(PMO)
+    pmo = person(HEIDI_ROBINSON)
     # A revision being prepared is a draft for officers and hidden from readers.
     draft = pmo.get(f"/periods/{ids.periods['nov_dec']}/revisions/1")
     assert draft.status_code == 200 and "DRAFT – not signed off" in text(draft)
-    assert person(IIB).get(f"/periods/{ids.periods['nov_dec']}/revisions/1").status_code in (403, 404)
+    assert person(RICHARD_CARR).get(f"/periods/{ids.periods['nov_dec']}/revisions/1").status_code in (403, 404)
     assert pmo.get("/periods/999999/revisions/1").status_code == 404

@@ -15,48 +15,33 @@ from app.logs import JsonFormatter
 from app.models import (
     RAG,
     AuditEvent,
-    MilestoneStatus,
     ProgrammeReport,
     ReportState,
     UpdateState,
-    User,
     WorkstreamUpdate,
 )
-from tests.conftest import rolled_back
-from tests.demo_ids import demo_ids
+from tests.conftest import complete_for_submission, rolled_back, user_by_email
+from tests.demo_ids import CODES
+from tests.personas import ANGELA_PROBERT, COMMITTEE_MEMBER, LOUISA_SIMPSON, NICK_BELL, STEVE_COX
 
-PM_GOV = "louisa.simpson@example.org"
-SPONSOR_GOV_CMT = "nick.bell@example.org"
-CMT = "steve.cox@example.org"
-LEAD_DIRECTOR = "angela.probert@example.org"
-VIEWER = "committee.member@example.org"
 
 SIGNED_OFF_REFUSAL = "The period is signed off and locked. A CMT member can reopen it as a new revision."
 CHANGED = "It changed while you were looking at it. Reload the page to see the latest version."
 
 
-@pytest.fixture
-def ids(app):
-    return demo_ids(app)
-
-
-def person(email):
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
 def submittable_governance_update(ids):
     """The open period's Governance draft, complete enough to submit."""
     update = db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec"))
-    update.key_activities, update.engagement, update.concerns = "Training rolled out.", "Meetings.", "None."
-    update.proposed_rag, update.rag_rationale = RAG.GREEN, "On track."
-    for milestone in update.milestones_this_period:
-        milestone.status = MilestoneStatus.COMPLETE
+    complete_for_submission(
+        update, key_activities="Training rolled out.", engagement="Meetings.", concerns="None.",
+        rag_rationale="On track.",
+    )
     db.session.commit()
     return update
 
 
 def open_report_ready_for_sign_off(ids):
-    for code in ("GOV", "PRC", "PPD", "PTN", "CCC"):
+    for code in CODES:
         update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
         update.state, update.proposed_rag, update.agreed_rag = UpdateState.APPROVED, RAG.GREEN, RAG.GREEN
     report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == ids.periods["nov_dec"]))
@@ -88,7 +73,7 @@ def latest_event():
 def test_every_refusal_says_in_words_why_whether_for_roles_state_lock_submitter_or_a_stale_version(app, ids):
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        viewer, pm, sponsor = person(VIEWER), person(PM_GOV), person(SPONSOR_GOV_CMT)
+        viewer, pm, sponsor = user_by_email(COMMITTEE_MEMBER), user_by_email(LOUISA_SIMPSON), user_by_email(NICK_BELL)
         assert_says(workflow.refusal("approve", update, viewer), workflow.NotAllowed,
                     "Your roles do not allow you to do this.")
         assert_says(workflow.refusal("approve", update, sponsor), workflow.WrongState,
@@ -116,11 +101,11 @@ def test_every_refusal_says_in_words_why_whether_for_roles_state_lock_submitter_
 
 def test_a_signed_off_reports_overview_is_refused_as_locked_before_and_after_it_is_reopened(app, ids):
     with rolled_back(app):
-        report, lead_director = signed_off_report(ids), person(LEAD_DIRECTOR)
+        report, lead_director = signed_off_report(ids), user_by_email(ANGELA_PROBERT)
         assert report.state is ReportState.SIGNED_OFF
         assert_says(workflow.edit_refusal(report, lead_director), workflow.SignedOff, SIGNED_OFF_REFUSAL)
         reopened = workflow.perform(
-            "reopen", report, person(CMT), reason="The IIB challenged a rating.",
+            "reopen", report, user_by_email(STEVE_COX), reason="The IIB challenged a rating.",
             workstream_ids=[ids.workstreams["GOV"]],
         )
         assert workflow.edit_refusal(reopened, lead_director) is None
@@ -130,26 +115,28 @@ def test_a_signed_off_reports_overview_is_refused_as_locked_before_and_after_it_
 def test_a_missing_justification_workstream_or_overview_is_named_beside_its_field_in_words(app, ids):
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        workflow.perform("submit", update, person(PM_GOV))
-        error = refused(workflow.perform, "approve", update, person(SPONSOR_GOV_CMT),
+        workflow.perform("submit", update, user_by_email(LOUISA_SIMPSON))
+        error = refused(workflow.perform, "approve", update, user_by_email(NICK_BELL),
                         sponsor_comments="Agreed.", agreed_rag="AMBER", agreed_rag_justification=" ")
         assert error.errors == {
             "agreed_rag_justification": "Explain why you are agreeing a different rating from the one proposed"
         }
-        error = refused(workflow.perform, "reopen", signed_off_report(ids), person(CMT),
+        error = refused(workflow.perform, "reopen", signed_off_report(ids), user_by_email(STEVE_COX),
                         reason="The IIB challenged a rating.", workstream_ids=[])
         assert error.errors == {"workstream_ids": "Select the workstreams whose updates need to change"}
         report = open_report_ready_for_sign_off(ids)
         report.overview = "  "
         db.session.commit()
-        error = refused(workflow.perform, "sign_off", report, person(CMT), cmt_meeting_date=dt.date(2024, 1, 9))
+        error = refused(
+            workflow.perform, "sign_off", report, user_by_email(STEVE_COX), cmt_meeting_date=dt.date(2024, 1, 9)
+        )
         assert error.errors == {"overview": "The lead executive director must write the programme overview first"}
 
 
 def test_the_audit_trail_keeps_each_transitions_reason_or_comments_and_the_inputs_given(app, ids):
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        pm, sponsor, cmt = person(PM_GOV), person(SPONSOR_GOV_CMT), person(CMT)
+        pm, sponsor, cmt = user_by_email(LOUISA_SIMPSON), user_by_email(NICK_BELL), user_by_email(STEVE_COX)
 
         workflow.perform("submit", update, pm)
         event = latest_event()
@@ -186,7 +173,7 @@ def test_each_transition_is_logged_as_one_json_line_naming_the_action_object_sta
     caplog.set_level(logging.INFO, logger="waymark")
     with rolled_back(app):
         update = submittable_governance_update(ids)
-        pm = person(PM_GOV)
+        pm = user_by_email(LOUISA_SIMPSON)
         workflow.perform("submit", update, pm)
         expected = {
             "logger": "waymark.workflow", "message": "transition", "action": "submit",
@@ -204,9 +191,9 @@ def test_signing_off_starts_building_the_signed_off_revisions_packs(app, ids, mo
     monkeypatch.setattr(exports, "prebuild_after_sign_off", started.append)
     with rolled_back(app):
         report = open_report_ready_for_sign_off(ids)
-        workflow.perform("sign_off", report, person(CMT), cmt_meeting_date=dt.date(2024, 1, 9))
+        workflow.perform("sign_off", report, user_by_email(STEVE_COX), cmt_meeting_date=dt.date(2024, 1, 9))
         assert started == [report] and report.state is ReportState.SIGNED_OFF
-        workflow.perform("reopen", report, person(CMT), reason="The IIB challenged a rating.",
+        workflow.perform("reopen", report, user_by_email(STEVE_COX), reason="The IIB challenged a rating.",
                          workstream_ids=[ids.workstreams["GOV"]])
         assert started == [report]
 
@@ -223,7 +210,7 @@ def test_a_transition_decides_on_the_row_as_stored_when_it_has_locked_it_not_as_
         db.session.commit()
         events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
         set_committed_value(update, "state", UpdateState.DRAFT)
-        error = refused(workflow.perform, "submit", update, person(PM_GOV))
+        error = refused(workflow.perform, "submit", update, user_by_email(LOUISA_SIMPSON))
         assert_says(error, workflow.WrongState, "This cannot be done while it is submitted.")
         assert db.session.get(WorkstreamUpdate, update.id).state is UpdateState.SUBMITTED
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events
@@ -256,8 +243,8 @@ def test_when_mail_is_configured_a_transitions_email_is_sent_as_soon_as_it_is_co
     try:
         with rolled_back(app):
             update = submittable_governance_update(ids)
-            workflow.perform("submit", update, person(PM_GOV))
-            assert sent and all(SPONSOR_GOV_CMT in recipients for recipients in sent)
+            workflow.perform("submit", update, user_by_email(LOUISA_SIMPSON))
+            assert sent and all(NICK_BELL in recipients for recipients in sent)
             unsent = sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
             assert db.session.scalar(unsent) == 0
     finally:

@@ -2,13 +2,13 @@
 rating, overview, CMT sign-off, and then no way to edit. axe-core runs on every page visited."""
 import re
 
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import RAG, MilestoneStatus, UpdateState, User, WorkstreamUpdate
+from app.models import RAG, UpdateState, WorkstreamUpdate
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.demo_ids import demo_ids
+from tests.conftest import complete_for_submission, user_by_email
+from tests.personas import ANGELA_PROBERT, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, SPONSOR_OF, STEVE_COX
 
 
 def sign_out(page):
@@ -34,26 +34,25 @@ def fill_governance_draft(page, key_activities):
 
 def approve_the_other_workstreams(app, ids):
     with app.app_context():
-        sponsor_of = {"PRC": "nick.bell", "PPD": "steve.cox", "PTN": "richard.kenny", "CCC": "kate.mcfarlane"}
-        for code, sponsor in sponsor_of.items():
+        for code in ("PRC", "PPD", "PTN", "CCC"):
             update = db.session.get(WorkstreamUpdate, ids.update(code, "nov_dec"))
-            update.key_activities = update.engagement = update.concerns = update.rag_rationale = "Recorded."
+            complete_for_submission(
+                update, key_activities="Recorded.", engagement="Recorded.", concerns="Recorded.",
+                rag_rationale="Recorded.",
+            )
             update.sponsor_comments = "Agreed."
-            update.proposed_rag = update.agreed_rag = RAG.GREEN
-            for milestone in update.milestones_this_period:
-                milestone.status = MilestoneStatus.COMPLETE
+            update.agreed_rag = RAG.GREEN
             update.state = UpdateState.APPROVED
-            update.approved_by = db.session.scalar(sa.select(User).where(User.email == f"{sponsor}@example.org"))
+            update.approved_by = user_by_email(SPONSOR_OF[code])
         db.session.commit()
 
 
-def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
-    ids = demo_ids(app)
+def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app, ids):
     update_path = f"/updates/{ids.update('GOV', 'nov_dec')}"
     period_path = f"/periods/{ids.periods['nov_dec']}"
 
     # The project manager drafts and submits.
-    sign_in_as(page, "louisa.simpson@example.org")
+    sign_in_as(page, LOUISA_SIMPSON)
     page.get_by_role("link", name=re.compile(r"Write the highlight report\s+for Governance")).click()
     assert_accessible(page)
     fill_governance_draft(page, "Training rolled out to the districts.")
@@ -65,7 +64,7 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     sign_out(page)
 
     # The sponsor returns it with reasons.
-    sign_in_as(page, "nick.bell@example.org")
+    sign_in_as(page, NICK_BELL)
     page.get_by_role("link", name=re.compile(r"Review the highlight report\s+for Governance")).click()
     assert_accessible(page)
     page.get_by_role("button", name="Return to project manager").click()
@@ -78,7 +77,7 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     sign_out(page)
 
     # The project manager sees why, revises and resubmits.
-    sign_in_as(page, "louisa.simpson@example.org")
+    sign_in_as(page, LOUISA_SIMPSON)
     page.get_by_role("link", name=re.compile(r"Revise the returned highlight report\s+for Governance")).click()
     expect(page.get_by_text("Returned: Link each activity to its milestone.")).to_be_visible()
     fill_governance_draft(page, "Training rolled out to the districts (GOV-M04).")
@@ -87,7 +86,7 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     sign_out(page)
 
     # The sponsor approves with comments and a revised rating.
-    sign_in_as(page, "nick.bell@example.org")
+    sign_in_as(page, NICK_BELL)
     visit(page, update_path)
     page.get_by_label("Sponsor comments").fill("Good progress; the audit findings need watching.")
     page.get_by_role("radio", name="Green/Amber").check()
@@ -101,7 +100,7 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     approve_the_other_workstreams(app, ids)
 
     # The lead executive director writes the overview.
-    sign_in_as(page, "angela.probert@example.org")
+    sign_in_as(page, ANGELA_PROBERT)
     visit(page, period_path)
     page.get_by_role("link", name="Write the programme overview").click()
     assert_accessible(page)
@@ -112,7 +111,7 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     sign_out(page)
 
     # CMT signs it off after seeing what will be locked.
-    sign_in_as(page, "steve.cox@example.org")
+    sign_in_as(page, STEVE_COX)
     visit(page, period_path)
     page.get_by_role("link", name="Sign off and lock the report").click()
     assert_accessible(page)
@@ -127,7 +126,7 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     sign_out(page)
 
     # The project manager finds no way to edit.
-    sign_in_as(page, "louisa.simpson@example.org")
+    sign_in_as(page, LOUISA_SIMPSON)
     visit(page, update_path)
     expect(page.get_by_role("link", name="Edit the draft")).to_have_count(0)
     expect(page.locator("#status-panel")).to_contain_text("Locked")
@@ -137,10 +136,9 @@ def test_an_update_goes_from_draft_to_a_locked_signed_off_report(page, app):
     expect(page.get_by_role("heading", level=1)).to_have_text("This cannot be changed now")
 
 
-def test_cmt_reopens_a_signed_off_report_as_revision_2_and_revision_1_stays_readable(page, app):
-    ids = demo_ids(app)
+def test_cmt_reopens_a_signed_off_report_as_revision_2_and_revision_1_stays_readable(page, app, ids):
     period_path = f"/periods/{ids.periods['sep_oct']}"
-    sign_in_as(page, "steve.cox@example.org")
+    sign_in_as(page, STEVE_COX)
     visit(page, period_path)
     fingerprint = page.locator("dd.wm-fingerprint").inner_text().strip()
     page.get_by_role("link", name="Reopen as a new revision").click()
@@ -159,5 +157,5 @@ def test_cmt_reopens_a_signed_off_report_as_revision_2_and_revision_1_stays_read
     expect(page.locator("dd.wm-fingerprint")).to_have_text(fingerprint)
     sign_out(page)
 
-    sign_in_as(page, "peter.tonks@example.org")
+    sign_in_as(page, PETER_TONKS)
     expect(page.get_by_role("link", name=re.compile(r"Revise the returned highlight report\s+for Partnership working"))).to_be_visible()

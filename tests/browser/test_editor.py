@@ -5,17 +5,18 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.demo.people import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.demo_ids import demo_ids
+from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON
 
 
 @pytest.fixture
-def procurement_editor(app):
-    return f"/updates/{demo_ids(app).update('PRC', 'nov_dec')}/edit"
+def procurement_editor(ids):
+    return f"/updates/{ids.update('PRC', 'nov_dec')}/edit"
 
 
 def test_lists_change_in_place_with_javascript(page, procurement_editor):
-    sign_in_as(page, "louisa.simpson@example.org")
+    sign_in_as(page, LOUISA_SIMPSON)
     visit(page, procurement_editor)
     page.evaluate("window.wmMarker = 'still the same page'")
     milestones = page.locator("#next-milestones")
@@ -66,7 +67,7 @@ def test_lists_work_without_javascript(browser, base_url, procurement_editor):
     context = browser.new_context(base_url=base_url, java_script_enabled=False)
     page = context.new_page()
     try:
-        sign_in_as(page, "louisa.simpson@example.org")
+        sign_in_as(page, LOUISA_SIMPSON)
         visit(page, procurement_editor)
         page.get_by_role("button", name="Add milestone").click()
         expect(page.get_by_role("alert")).to_contain_text("Enter the milestone")
@@ -105,8 +106,8 @@ def test_two_people_editing_the_same_draft_lose_nothing(browser, base_url, procu
     heidi_context = browser.new_context(base_url=base_url)
     louisa, heidi = louisa_context.new_page(), heidi_context.new_page()
     try:
-        sign_in_as(louisa, "louisa.simpson@example.org")
-        sign_in_as(heidi, "heidi.robinson@example.org")
+        sign_in_as(louisa, LOUISA_SIMPSON)
+        sign_in_as(heidi, HEIDI_ROBINSON)
         visit(louisa, procurement_editor)
         visit(heidi, procurement_editor)
 
@@ -156,13 +157,12 @@ def by_text(text):
     return f"el.textContent.trim().replace(/\\s+/g, ' ') === {text!r}"
 
 
-def test_a_draft_can_be_completed_and_submitted_with_the_keyboard_alone(page, app):
-    ids = demo_ids(app)
+def test_a_draft_can_be_completed_and_submitted_with_the_keyboard_alone(page, app, ids):
     page.goto("/sign-in")
     tab_to(page, by_id("email"))
-    page.keyboard.type("louisa.simpson@example.org")
+    page.keyboard.type(LOUISA_SIMPSON)
     tab_to(page, by_id("password"))
-    page.keyboard.type("waymark-demo-2023")
+    page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/$"))
     tab_to(page, "el.textContent.includes('for Governance and decision making')")
@@ -201,16 +201,16 @@ def test_a_draft_can_be_completed_and_submitted_with_the_keyboard_alone(page, ap
     assert_accessible(page)
 
 
-def test_a_save_after_the_draft_was_submitted_elsewhere_shows_the_typed_text_to_copy(page, app, procurement_editor):
+def test_a_save_after_the_draft_was_submitted_elsewhere_shows_the_typed_text_to_copy(page, app, ids, procurement_editor):
     import sqlalchemy as sa
 
     from app.extensions import db
     from app.models import UpdateState, WorkstreamUpdate
 
-    sign_in_as(page, "louisa.simpson@example.org")
+    sign_in_as(page, LOUISA_SIMPSON)
     visit(page, procurement_editor)
     page.get_by_label("Key activities").fill("Written while someone else submitted the draft.")
-    update_id = demo_ids(app).update("PRC", "nov_dec")
+    update_id = ids.update("PRC", "nov_dec")
     with app.app_context():  # submitted from another tab meanwhile
         db.session.execute(
             sa.update(WorkstreamUpdate).where(WorkstreamUpdate.id == update_id).values(state=UpdateState.SUBMITTED)

@@ -4,6 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
+from tests.personas import COMMITTEE_MEMBER, LOUISA_SIMPSON, RICHARD_CARR, STEVE_COX
 
 
 def status_cells(page, workstream):
@@ -13,7 +14,7 @@ def status_cells(page, workstream):
 
 
 def test_cmt_member_reads_the_sep_oct_overview_with_the_seed_ratings(page):
-    sign_in_as(page, "steve.cox@example.org")
+    sign_in_as(page, STEVE_COX)
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     page.get_by_role("link", name="Reporting periods").first.click()
     page.wait_for_url(re.compile(r"/periods$"))
@@ -37,7 +38,7 @@ def test_cmt_member_reads_the_sep_oct_overview_with_the_seed_ratings(page):
 
 
 def test_project_manager_finds_their_open_drafts_in_my_work(page):
-    sign_in_as(page, "louisa.simpson@example.org")
+    sign_in_as(page, LOUISA_SIMPSON)
     table = page.get_by_role("table")
     expect(table.get_by_role("row")).to_have_count(3)
     expect(table).to_contain_text("Governance and decision making")
@@ -53,7 +54,7 @@ def test_project_manager_finds_their_open_drafts_in_my_work(page):
 
 
 def test_iib_member_reads_signed_off_reports_and_is_refused_drafts(page):
-    sign_in_as(page, "richard.carr@example.org")
+    sign_in_as(page, RICHARD_CARR)
     expect(page.get_by_role("link", name=re.compile("Read the signed-off programme report"))).to_have_count(2)
     visit(page, "/periods")
     expect(page.get_by_role("link", name="1 November 2023 – 31 December 2023")).to_have_count(0)
@@ -64,20 +65,20 @@ def test_iib_member_reads_signed_off_reports_and_is_refused_drafts(page):
 
 def test_wrong_password_shows_an_accessible_error_and_keeps_the_email(page):
     visit(page, "/sign-in")
-    page.get_by_label("Email address").fill("louisa.simpson@example.org")
+    page.get_by_label("Email address").fill(LOUISA_SIMPSON)
     page.get_by_label("Password", exact=True).fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     assert_accessible(page)
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Enter a correct email address and password")
-    expect(page.get_by_label("Email address")).to_have_value("louisa.simpson@example.org")
+    expect(page.get_by_label("Email address")).to_have_value(LOUISA_SIMPSON)
     assert page.title().startswith("Error: ")
     summary.get_by_role("link").click()
     expect(page.get_by_label("Email address")).to_be_focused()
 
 
 def test_keyboard_user_can_skip_to_the_content_and_sign_out(page):
-    sign_in_as(page, "committee.member@example.org")
+    sign_in_as(page, COMMITTEE_MEMBER)
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()

@@ -4,10 +4,11 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
+from tests.personas import ANGELA_PROBERT, RICHARD_CARR
 
 
 def test_iib_member_reads_the_signed_off_pack_and_downloads_it(page, app):
-    sign_in_as(page, "richard.carr@example.org")
+    sign_in_as(page, RICHARD_CARR)
     page.get_by_role("link", name=re.compile(r"Read the signed-off programme report\s+for 1 September 2023")).click()
     assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -31,7 +32,7 @@ def test_iib_member_reads_the_signed_off_pack_and_downloads_it(page, app):
 
 
 def test_an_officer_reads_the_open_period_as_a_draft(page, app):
-    sign_in_as(page, "angela.probert@example.org")
+    sign_in_as(page, ANGELA_PROBERT)
     visit(page, "/periods")
     page.get_by_role("link", name="1 November 2023 – 31 December 2023").click()
     page.get_by_role("link", name=re.compile("Read the programme report")).click()

@@ -1,13 +1,12 @@
 """A browser walk over every kind of page, as the PMO and as an IIB member: the page fixture fails on any
 Content-Security-Policy violation, and axe runs on each page."""
 from tests.browser.conftest import sign_in_as, visit
-from tests.demo_ids import demo_ids
+from tests.personas import HEIDI_ROBINSON, RICHARD_CARR
 
 
-def test_no_page_breaks_the_content_security_policy_for_an_officer(page, app):
-    ids = demo_ids(app)
+def test_no_page_breaks_the_content_security_policy_for_an_officer(page, app, ids):
     visit(page, "/password/forgot")
-    sign_in_as(page, "heidi.robinson@example.org")
+    sign_in_as(page, HEIDI_ROBINSON)
     for path in [
         "/",
         "/periods",
@@ -27,8 +26,7 @@ def test_no_page_breaks_the_content_security_policy_for_an_officer(page, app):
         visit(page, path)
 
 
-def test_no_page_breaks_the_content_security_policy_for_a_reader(page, app):
-    ids = demo_ids(app)
-    sign_in_as(page, "richard.carr@example.org")
+def test_no_page_breaks_the_content_security_policy_for_a_reader(page, app, ids):
+    sign_in_as(page, RICHARD_CARR)
     for path in ["/", "/periods", f"/periods/{ids.periods['sep_oct']}/report", f"/workstreams/{ids.workstreams['PTN']}"]:
         visit(page, path)

@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.auth import routes as auth_routes
+from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import WorkstreamUpdate
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.conftest import DEMO_PASSWORD
-from tests.demo_ids import demo_ids
+from tests.personas import LOUISA_SIMPSON
 
-PM = "louisa.simpson@example.org"
 IDLE_SECONDS = 120
 # The warning shows for the last half of a short idle limit (and the last two minutes of a long one).
 WARNING_SECONDS = 60
@@ -35,14 +34,14 @@ class ServerClock:
 
 
 @pytest.fixture
-def editor(app, page, monkeypatch):
+def editor(app, ids, page, monkeypatch):
     """The project manager in the Procurement draft's editor, with both clocks under the test's control."""
     monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", IDLE_SECONDS // 60)
     server_clock = ServerClock()
     monkeypatch.setattr(auth_routes, "time", server_clock)
     page.clock.install()
-    update_id = demo_ids(app).update("PRC", "nov_dec")
-    sign_in_as(page, PM)
+    update_id = ids.update("PRC", "nov_dec")
+    sign_in_as(page, LOUISA_SIMPSON)
     visit(page, f"/updates/{update_id}/edit")
     # Both clocks also move on by themselves, by the few seconds the test takes: each step below leaves
     # at least ten seconds' margin.
@@ -125,7 +124,7 @@ def test_a_draft_typed_past_the_end_is_saved_after_signing_in_again(app, page, e
     assert key_activities(app, update_id) != "Written while the session ran out"
     assert_accessible(page)
 
-    page.get_by_label("Email address").fill(PM)
+    page.get_by_label("Email address").fill(LOUISA_SIMPSON)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text("Draft saved")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in_as, visit
-from tests.demo_ids import demo_ids
+from tests.personas import RICHARD_CARR, STEVE_COX
 from tests.test_trends import add_periods
 
 NOV_DEC = "1 November 2023 – 31 December 2023"
@@ -13,10 +13,9 @@ NOV_DEC = "1 November 2023 – 31 December 2023"
 
 @pytest.mark.parametrize(
     ("email", "periods"),
-    [("steve.cox@example.org", ["Green/Amber", "Green/Amber", "Not agreed"]), ("richard.carr@example.org", ["Green/Amber", "Green/Amber"])],
+    [(STEVE_COX, ["Green/Amber", "Green/Amber", "Not agreed"]), (RICHARD_CARR, ["Green/Amber", "Green/Amber"])],
 )
-def test_trend_chart_and_heatmap_are_shown_and_accessible(page, app, email, periods):
-    ids = demo_ids(app)
+def test_trend_chart_and_heatmap_are_shown_and_accessible(page, app, ids, email, periods):
     sign_in_as(page, email)
 
     visit(page, f"/workstreams/{ids.workstreams['PTN']}")
@@ -44,11 +43,10 @@ def test_trend_chart_and_heatmap_are_shown_and_accessible(page, app, email, peri
     assert_accessible(page)
 
 
-def test_heatmap_and_a_long_chart_scroll_inside_their_regions_on_a_narrow_screen(page, app):
-    ids = demo_ids(app)
+def test_heatmap_and_a_long_chart_scroll_inside_their_regions_on_a_narrow_screen(page, app, ids):
     add_periods(app, 7)
     page.set_viewport_size({"width": 360, "height": 740})
-    sign_in_as(page, "steve.cox@example.org")
+    sign_in_as(page, STEVE_COX)
     visit(page, "/periods")
     region = page.get_by_role("region", name=re.compile("Agreed RAG rating of each workstream"))
     expect(region).to_be_visible()

@@ -1,0 +1,51 @@
+"""The demo's people, each named once, by name; the addresses are app/demo/people.py's. What each of them is in
+the demo (programme roles from app/demo/people.py, workstream roles from app/demo/content.py, the recorded
+history from app/demo/loader.py; tests/test_demo.py checks the roles):
+
+- LOUISA_SIMPSON: project manager of Governance (GOV) and Procurement (PRC).
+- JODIE_TOWNSEND: project manager of Project plans and delivery (PPD).
+- PETER_TONKS: project manager of Partnership working (PTN) and Confidence, culture and capacity (CCC).
+- NICK_BELL: CMT member, sponsor of GOV and PRC; signed off Jul–Aug and Sep–Oct.
+- STEVE_COX: CMT member, sponsor of PPD.
+- RICHARD_KENNY: CMT member, sponsor of PTN.
+- KATE_MCFARLANE: CMT member, sponsor of CCC.
+- HEIDI_ROBINSON: the PMO, and PMO support of every workstream but PPD; opened Nov–Dec.
+- THOMAS_FARMER: PMO support of PPD.
+- ANGELA_PROBERT: lead executive director; wrote the overviews.
+- RICHARD_CARR: IIB member, a reader of what is signed off.
+- COMMITTEE_MEMBER: a viewer (not the CMT), a reader of what is signed off.
+
+Every demo account signs in with app.demo.people.DEMO_PASSWORD.
+"""
+from app.demo import content
+from app.demo.people import PEOPLE
+from app.models import Role
+
+_EMAIL = {name: email for name, email, _roles in PEOPLE}
+
+
+def _emails(*names: str) -> tuple[str, ...]:
+    return tuple(_EMAIL[name] for name in names)
+
+
+# By role, as above (tests/test_demo.py also checks that each name is the person's).
+LOUISA_SIMPSON, JODIE_TOWNSEND, PETER_TONKS = _emails("Louisa Simpson", "Jodie Townsend", "Peter Tonks")
+NICK_BELL, STEVE_COX = _emails("Nick Bell", "Steve Cox")
+RICHARD_KENNY, KATE_MCFARLANE = _emails("Richard Kenny", "Kate McFarlane")
+HEIDI_ROBINSON, THOMAS_FARMER, ANGELA_PROBERT = _emails("Heidi Robinson", "Thomas Farmer", "Angela Probert")
+RICHARD_CARR, COMMITTEE_MEMBER = _emails("Richard Carr", "Committee Member")
+
+# Every demo account, in the demo's order.
+EVERYONE = list(_EMAIL.values())
+# Someone in each role: everyone but Peter Tonks, Richard Kenny and Kate McFarlane, whose roles are Jodie Townsend's
+# and Steve Cox's over other workstreams.
+SOMEONE_IN_EACH_ROLE = [
+    LOUISA_SIMPSON, JODIE_TOWNSEND, NICK_BELL, STEVE_COX, HEIDI_ROBINSON, THOMAS_FARMER, ANGELA_PROBERT, RICHARD_CARR,
+    COMMITTEE_MEMBER,
+]
+# Those who see only what the CMT signed off.
+READERS = (RICHARD_CARR, COMMITTEE_MEMBER)
+CMT_MEMBERS = {email for _name, email, roles in PEOPLE if Role.CMT_MEMBER in roles}
+# Each workstream's sponsor and project manager (each demo workstream has one of each), by code.
+SPONSOR_OF = {spec["code"]: spec["sponsor"] for spec in content.WORKSTREAMS}
+PROJECT_MANAGER_OF = {spec["code"]: spec["project_managers"][0] for spec in content.WORKSTREAMS}
