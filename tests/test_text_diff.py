@@ -1,4 +1,5 @@
 """The word diff: the new text laid out as prose() lays it out, with added and removed words marked."""
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
@@ -10,24 +11,24 @@ ADDED = '<ins><span class="govuk-visually-hidden">added: </span>'
 REMOVED = '<del><span class="govuk-visually-hidden">removed: </span>'
 
 
-def test_word_diff_wraps_added_words_in_ins_announced_as_added():
-    html = str(word_diff("The plan is agreed", "The revised plan is agreed", inline=True))
-    assert html == f"The {ADDED}revised</ins> plan is agreed"
-
-
-def test_word_diff_wraps_removed_words_in_del_announced_as_removed():
-    html = str(word_diff("The plan is fully agreed", "The plan is agreed", inline=True))
-    assert html == f"The plan is {REMOVED}fully</del> agreed"
-
-
-def test_word_diff_shows_a_replaced_run_as_removed_then_added():
-    html = str(word_diff("Rated green today", "Rated amber and rising today", inline=True))
-    assert html == f"Rated {REMOVED}green</del> {ADDED}amber and rising</ins> today"
-
-
-def test_word_diff_folds_a_stray_word_in_common_into_a_rewrite():
-    html = str(word_diff("It is going to plan", "We hope to finish soon", inline=True))
-    assert html == f"{REMOVED}It is going to plan</del> {ADDED}We hope to finish soon</ins>"
+@pytest.mark.parametrize(
+    ("old", "new", "marked"),
+    [
+        # Added words are wrapped in <ins>, announced as added.
+        ("The plan is agreed", "The revised plan is agreed", f"The {ADDED}revised</ins> plan is agreed"),
+        # Removed words are wrapped in <del>, announced as removed.
+        ("The plan is fully agreed", "The plan is agreed", f"The plan is {REMOVED}fully</del> agreed"),
+        # A replaced run is shown removed, then added.
+        ("Rated green today", "Rated amber and rising today",
+         f"Rated {REMOVED}green</del> {ADDED}amber and rising</ins> today"),
+        # A stray word in common is folded into a rewrite.
+        ("It is going to plan", "We hope to finish soon",
+         f"{REMOVED}It is going to plan</del> {ADDED}We hope to finish soon</ins>"),
+    ],
+    ids=["added", "removed", "replaced", "rewritten"],
+)
+def test_word_diff_marks_added_and_removed_words_announced_to_screen_readers(old, new, marked):
+    assert str(word_diff(old, new, inline=True)) == marked
 
 
 def test_word_diff_of_the_same_words_marks_nothing_and_is_not_a_change():
