@@ -1,4 +1,4 @@
-"""Locked means locked: once a period's latest revision is signed off, no route changes its content, the
+"""Signed off means final: once a period's latest revision is signed off, no route changes its content, the
 database refuses direct changes to its rows, and reopening starts a new revision without touching the
 signed-off one."""
 import datetime as dt
@@ -48,7 +48,7 @@ AUTH_ENDPOINTS = {
     "auth.reset_password",
     "admin.change_access",
 }
-# The one route that acts on a locked period by design: a CMT member reopens it as a new revision,
+# The one route that acts on a signed-off period by design: a CMT member reopens it as a new revision,
 # leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.
 SANCTIONED_ON_SIGNED_OFF = {"reports.reopen": Role.CMT_MEMBER}
 
@@ -100,11 +100,11 @@ def assert_fingerprint_matches_the_content(ids, period: str) -> str:
     return report.content_fingerprint
 
 
-# --- Every state-changing route, refused on a locked period -------------------------------------------------
+# --- Every state-changing route, refused on a signed-off period -------------------------------------------------
 
 
 def url_values(rule, ids) -> list[dict]:
-    """Every way to fill the rule's URL variables against the locked Sep–Oct period and its updates."""
+    """Every way to fill the rule's URL variables against the signed-off Sep–Oct period and its updates."""
     choices = {}
     for name in sorted(rule.arguments):
         converter = rule._converters[name]
@@ -117,7 +117,7 @@ def url_values(rule, ids) -> list[dict]:
         elif isinstance(converter, AnyConverter):
             choices[name] = sorted(converter.items)
         else:
-            pytest.fail(f"{rule.rule}: decide how to fill the URL variable {name!r} for the locked-period test")
+            pytest.fail(f"{rule.rule}: decide how to fill the URL variable {name!r} for the signed-off-period test")
     names = list(choices)
     combinations = [dict(zip(names, combination)) for combination in itertools.product(*(choices[n] for n in names))]
     for values in combinations:
@@ -175,10 +175,10 @@ def plausible_form(endpoint: str, values: dict, ids) -> dict:
         return {}
     if endpoint == "updates.close_risk":
         return {"closure_note": "Closed after sign-off."}
-    pytest.fail(f"{endpoint}: decide what plausible form data is for the locked-period test")
+    pytest.fail(f"{endpoint}: decide what plausible form data is for the signed-off-period test")
 
 
-def test_no_state_changing_route_changes_a_locked_period_for_anyone(app, signed_in, ids):
+def test_no_state_changing_route_changes_a_signed_off_period_for_anyone(app, signed_in, ids):
     people = [LOUISA_SIMPSON, NICK_BELL, HEIDI_ROBINSON, ANGELA_PROBERT, STEVE_COX, RICHARD_CARR]
     rules = [
         rule
@@ -273,19 +273,19 @@ def tampering_statements(ids, period: str, nov_dec_report_id: int, sep_oct_repor
     ]
 
 
-def test_the_database_refuses_direct_changes_to_locked_rows_and_allows_them_on_open_rows(app, ids):
+def test_the_database_refuses_direct_changes_to_signed_off_rows_and_allows_them_on_open_rows(app, ids):
     with app.app_context():
         sep_oct_report_id = signed_off_revision(ids, "sep_oct").id
         nov_dec_report_id = db.session.scalar(
             sa.select(ProgrammeReport.id).where(ProgrammeReport.period_id == ids.periods["nov_dec"])
         )
-        locked_before = period_content(ids, "sep_oct")
+        signed_off_before = period_content(ids, "sep_oct")
         open_before = period_content(ids, "nov_dec")
-        locked = tampering_statements(ids, "sep_oct", nov_dec_report_id, sep_oct_report_id)
+        on_signed_off = tampering_statements(ids, "sep_oct", nov_dec_report_id, sep_oct_report_id)
         open_ = tampering_statements(ids, "nov_dec", nov_dec_report_id, sep_oct_report_id)
         db.session.remove()
 
-        for (name, statement), (_name, open_statement) in zip(locked, open_):
+        for (name, statement), (_name, open_statement) in zip(on_signed_off, open_):
             with db.engine.connect() as connection:
                 transaction = connection.begin()
                 with pytest.raises(sa.exc.DatabaseError) as refused:
@@ -301,7 +301,7 @@ def test_the_database_refuses_direct_changes_to_locked_rows_and_allows_them_on_o
                     assert result.rowcount == 1, f"{name} on the open period"
                 transaction.rollback()
 
-        # A new update slipped into the locked period (for a new workstream, so only the lock can stop it).
+        # A new update slipped into the signed-off period (for a new workstream, so only the guard can stop it).
         workstreams = Workstream.__table__
         for period, refused in (("sep_oct", True), ("nov_dec", False)):
             with db.engine.connect() as connection:
@@ -325,7 +325,7 @@ def test_the_database_refuses_direct_changes_to_locked_rows_and_allows_them_on_o
         # The same change, committed, goes through on the open period.
         with db.engine.begin() as connection:
             connection.execute(open_[0][1])
-        assert period_content(ids, "sep_oct") == locked_before
+        assert period_content(ids, "sep_oct") == signed_off_before
         open_after = period_content(ids, "nov_dec")
         assert open_after != open_before
         assert db.session.get(WorkstreamUpdate, ids.update("GOV", "nov_dec")).key_activities == "Tampered."
@@ -333,7 +333,7 @@ def test_the_database_refuses_direct_changes_to_locked_rows_and_allows_them_on_o
 
 
 # Moves between periods: the guard reads both the row as it was (OLD) and as it would be (NEW), so a row can
-# neither leave a locked period nor enter one. Each move is paired with the same move between open periods,
+# neither leave a signed-off period nor enter one. Each move is paired with the same move between open periods,
 # which goes through: the lock, not some other constraint, is what refuses it.
 # table: the column that places its rows in a period.
 ROW_MOVES = {
@@ -368,7 +368,7 @@ def a_new_workstreams_update(connection, period_id) -> int:
 
 
 def row_move(connection, ids, table: str, direction: str):
-    """(the statement, a description) moving one row of `table`: "into" the locked Sep–Oct period from the
+    """(the statement, a description) moving one row of `table`: "into" the signed-off Sep–Oct period from the
     open one, "out of" it into an open one, or "between open" periods."""
     model = {"milestone": Milestone, "risk": Risk, "workstream_update": WorkstreamUpdate}[table]
     column = ROW_MOVES[table]
@@ -394,9 +394,9 @@ def row_move(connection, ids, table: str, direction: str):
 
 @pytest.mark.parametrize("direction", ["into", "out of"])
 @pytest.mark.parametrize("table", list(ROW_MOVES))
-def test_the_database_refuses_to_move_a_row_into_or_out_of_a_locked_period(app, ids, table, direction):
+def test_the_database_refuses_to_move_a_row_into_or_out_of_a_signed_off_period(app, ids, table, direction):
     with app.app_context():
-        locked_before = period_content(ids, "sep_oct")
+        signed_off_before = period_content(ids, "sep_oct")
         db.session.remove()
         with db.engine.connect() as connection:
             transaction = connection.begin()
@@ -410,24 +410,24 @@ def test_the_database_refuses_to_move_a_row_into_or_out_of_a_locked_period(app, 
             statement, move = row_move(connection, ids, table, "between open")
             assert connection.execute(statement).rowcount == 1, move
             transaction.rollback()
-        assert period_content(ids, "sep_oct") == locked_before
+        assert period_content(ids, "sep_oct") == signed_off_before
 
 
 def test_the_database_refuses_to_change_or_delete_audit_events(app, ids):
     with app.app_context():
         events = rows(AuditEvent.__table__)
         assert events
-        # An event about the open period as well as one about the locked period: the trail is append-only anyway.
+        # An event about the open period as well as one about the signed-off period: the trail is append-only anyway.
         open_event = db.session.scalar(
             sa.select(AuditEvent.id).where(AuditEvent.period_id == ids.periods["nov_dec"]).limit(1)
         )
-        locked_event = db.session.scalar(
+        signed_off_event = db.session.scalar(
             sa.select(AuditEvent.id).where(AuditEvent.period_id == ids.periods["sep_oct"]).limit(1)
         )
-        assert open_event is not None and locked_event is not None
+        assert open_event is not None and signed_off_event is not None
         db.session.remove()
         attempts = []
-        for event_id in (open_event, locked_event):
+        for event_id in (open_event, signed_off_event):
             attempts += [
                 (sa.text("UPDATE audit_event SET comment = 'Rewritten.' WHERE id = :id"), {"id": event_id}),
                 (sa.text("UPDATE audit_event SET actor_id = NULL WHERE id = :id"), {"id": event_id}),
