@@ -31,6 +31,7 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.reports.queries import forget_cached_reads, latest_report
+from app.update_rules import period_status, rating_to_agree, submission_problems
 
 log = logging.getLogger("waymark.workflow")
 
@@ -107,14 +108,10 @@ class Transition:
 
 
 def _submission_problems(update: WorkstreamUpdate, _user: User, _inputs: dict) -> dict[str, str]:
-    from app.update_rules import submission_problems
-
     return submission_problems(update)
 
 
 def _agreed_rating_justified(update: WorkstreamUpdate, _user: User, inputs: dict) -> dict[str, str]:
-    from app.update_rules import rating_to_agree
-
     agreed = rating_to_agree(update, inputs.get("agreed_rag"))
     if agreed is not update.proposed_rag and not (inputs.get("agreed_rag_justification") or "").strip():
         return {"agreed_rag_justification": "Explain why you are agreeing a different rating from the one proposed"}
@@ -134,8 +131,6 @@ def prebuild_after_sign_off(report: ProgrammeReport) -> None:
 
 
 def _every_update_approved(report: ProgrammeReport, _user: User, _inputs: dict) -> dict[str, str]:
-    from app.update_rules import period_status
-
     waiting = [row.workstream.title for row in period_status(report.period) if not row.rating_is_agreed]
     if waiting:
         return {"updates": "Every workstream update must be approved first. Still waiting: " + ", ".join(waiting)}
