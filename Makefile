@@ -75,7 +75,7 @@ chromium:
 	fi
 
 # Rebuilds static/ from the pinned npm packages (the built files are committed, so run and test need no Node).
-assets:
+assets: install
 	npm install --no-audit --no-fund --silent
 	$(PYTHON) -m app.rag > static/scss/components/_rag_palette.scss
 	npx sass --pkg-importer=node --quiet-deps --style=compressed --no-source-map static/scss/waymark.scss static/css/waymark.css
