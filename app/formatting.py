@@ -9,6 +9,13 @@ _BULLET = re.compile(r"^\s*[-•]\s+")
 _BLOCK_BREAK = re.compile(r"\n\s*\n")
 
 
+def as_date(value: dt.date | str | None) -> dt.date | None:
+    """Dates arrive as date objects or, from report snapshots, as ISO strings."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value) if value else None
+    return value
+
+
 def long_date(value: dt.date | None) -> str:
     """1 September 2023 (GOV.UK style: no leading zero, full month)."""
     if value is None:

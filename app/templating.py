@@ -12,13 +12,6 @@ from app.rag import RAG
 from app.trend_chart import trend_chart
 
 
-def as_date(value):
-    """Dates reach templates as date objects or, from report snapshots, as ISO strings."""
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value) if value else None
-    return value
-
-
 def as_rag(value):
     return RAG.named(value)
 
@@ -47,17 +40,17 @@ def nav_items():
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        long_date=lambda value: formatting.long_date(as_date(value)),
-        short_date=lambda value: formatting.short_date(as_date(value)),
+        long_date=lambda value: formatting.long_date(formatting.as_date(value)),
+        short_date=lambda value: formatting.short_date(formatting.as_date(value)),
         date_time=formatting.date_time,
-        month_year=lambda value: formatting.month_year(as_date(value)),
+        month_year=lambda value: formatting.month_year(formatting.as_date(value)),
         prose=formatting.prose,
         as_rag=as_rag,
     )
     app.jinja_env.globals.update(
         error_summary=error_summary,
         trend_chart=trend_chart,
-        short_period=lambda start, end: formatting.short_period(as_date(start), as_date(end)),
+        short_period=lambda start, end: formatting.short_period(formatting.as_date(start), formatting.as_date(end)),
         can=current_user_can,
         today=today,
         nav_items=nav_items,

@@ -7,10 +7,9 @@ are the RAG palette's (app/rag.py)."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from urllib.parse import quote
 
-from app.formatting import short_period
+from app.formatting import as_date, short_period
 from app.rag import RAG, RAG_PALETTE
 
 # Geometry, in the SVG's own units: a column per period and a band per level, Green (severity 0) on top.
@@ -107,15 +106,11 @@ def _label(point) -> str:
     value = _get(point, "label") or _get(point, "period")
     if value:
         return str(value)
-    return short_period(_date(_get(point, "start_date")), _date(_get(point, "end_date")))
+    return short_period(as_date(_get(point, "start_date")), as_date(_get(point, "end_date")))
 
 
 def _get(point, name: str):
     return point.get(name) if isinstance(point, dict) else getattr(point, name, None)
-
-
-def _date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _lines(label: str) -> list[str]:
@@ -137,11 +132,10 @@ def trend_chart(points, title: str, id: str | None = None, fit_width: int | None
     widest it is drawn, in CSS pixels (none on screen, where the stylesheet scales it)."""
     if not points:
         return None
-    rated = [(_label(p), RAG.named(_get(p, "rag"))) for p in points]
-    wraps = any(len(_lines(label)) > 1 for label, _rag in rated)
     subject = f"Agreed RAG rating of {title}"
     columns = []
-    for index, (label, rag) in enumerate(rated):
+    for index, point in enumerate(points):
+        label, rag = _label(point), RAG.named(_get(point, "rag"))
         x = LEFT + COLUMN * index + COLUMN // 2
         lines = _lines(label)
         columns.append(Column(
@@ -154,7 +148,7 @@ def trend_chart(points, title: str, id: str | None = None, fit_width: int | None
             rating_colour=RAG_PALETTE[rag].text if rag else NOT_AGREED_TEXT,
         ))
     width = LEFT + len(columns) * COLUMN + 8
-    height = AXIS_Y + (76 if wraps else 58)
+    height = AXIS_Y + (76 if any(len(c.lines) > 1 for c in columns) else 58)
     scale = fit_width / width if fit_width and width > fit_width else 1
     return TrendChart(
         base_id=id or _base_id(str(title)),
@@ -162,8 +156,8 @@ def trend_chart(points, title: str, id: str | None = None, fit_width: int | None
         description=_description(subject, columns),
         columns=columns,
         levels=[
-            Level(rag, TOP + BAND * rag.severity, TOP + BAND * rag.severity + BAND // 2 + 6, RAG_PALETTE[rag].band,
-                  RAG_PALETTE[rag].text, marker(rag, LEFT - 14, _level_y(rag)))
+            Level(rag, TOP + BAND * rag.severity, _level_y(rag) + 6, RAG_PALETTE[rag].band, RAG_PALETTE[rag].text,
+                  marker(rag, LEFT - 14, _level_y(rag)))
             for rag in RAG
         ],
         lines=_joined_runs(columns),
