@@ -16,6 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ROUTE_MODULES = (
     "auth.routes",
     "main.routes",
+    "programmes.routes",
     "periods.routes",
     "workstreams.routes",
     "updates.routes",

@@ -19,10 +19,12 @@ def record(
     changed_fields: list[str] | None = None,
     period_id: int | None = None,
     workstream_id: int | None = None,
+    programme_id: int | None = None,
     at: dt.datetime | None = None,
 ) -> AuditEvent:
     db.session.flush()
     event = AuditEvent(
+        programme_id=programme_id if programme_id is not None else programme_of(obj),
         occurred_at=at or utcnow(),
         actor=actor,
         action=action,
@@ -37,3 +39,16 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def programme_of(obj) -> int | None:
+    """The programme an object belongs to: itself, or through its period, workstream or update."""
+    if type(obj).__name__ == "Programme":
+        return obj.id
+    if getattr(obj, "programme_id", None) is not None:
+        return obj.programme_id
+    for parent in ("period", "workstream", "update"):
+        owner = getattr(obj, parent, None)
+        if owner is not None:
+            return programme_of(owner)
+    return None

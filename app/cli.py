@@ -11,7 +11,7 @@ from app import audit
 from app.auth.passwords import password_problem
 from app.extensions import db
 from app.maintenance_cli import register_maintenance_cli
-from app.models import Role, RoleAssignment, User, Workstream
+from app.models import Programme, Role, RoleAssignment, User, Workstream
 from app.models.users import normalise_email
 
 users_cli = AppGroup("users", help="Create people and grant them roles.")
@@ -54,28 +54,53 @@ def create_user(name: str, email: str, password: str) -> None:
     click.echo(f"Created {user.name} <{user.email}>.")
 
 
+def find_programme(name: str | None) -> Programme:
+    """The programme named (by name or id), or the only one when there is just one."""
+    programmes = list(db.session.scalars(sa.select(Programme).order_by(Programme.id)))
+    if name is None:
+        if len(programmes) == 1:
+            return programmes[0]
+        if not programmes:
+            raise click.ClickException("There is no programme yet: create one with `flask programmes create`.")
+        raise click.ClickException("There is more than one programme: name it with --programme.")
+    for programme in programmes:
+        if name.strip().casefold() in (programme.name.casefold(), str(programme.id)):
+            return programme
+    raise click.ClickException(f"No programme is called {name}.")
+
+
+programme_option = click.option("--programme", "programme_name", help="Programme name or id (needed when there are several).")
+
+
 @users_cli.command("grant")
 @click.argument("email")
 @click.argument("role", type=click.Choice(sorted(ROLE_NAMES)))
 @click.option("--workstream", "workstream_code", help="Workstream code, for project manager, sponsor, PMO support.")
-def grant_role(email: str, role: str, workstream_code: str | None) -> None:
+@programme_option
+def grant_role(email: str, role: str, workstream_code: str | None, programme_name: str | None) -> None:
     """Give a person a role, programme-wide or for one workstream."""
     user = _find_user(email)
+    programme = find_programme(programme_name)
     chosen = ROLE_NAMES[role]
     workstream = None
     if chosen.is_workstream_role:
         if not workstream_code:
             raise click.ClickException(f"{chosen.label} is a workstream role: name the workstream with --workstream.")
-        workstream = db.session.scalar(sa.select(Workstream).where(Workstream.code == workstream_code.upper()))
+        workstream = db.session.scalar(
+            sa.select(Workstream).where(Workstream.programme_id == programme.id, Workstream.code == workstream_code.upper())
+        )
         if workstream is None:
             raise click.ClickException(f"No workstream has the code {workstream_code}.")
     elif workstream_code:
         raise click.ClickException(f"{chosen.label} is a programme-wide role: leave out --workstream.")
-    held = any(a.role is chosen and a.workstream_id == (workstream.id if workstream else None) for a in user.role_assignments)
+    held = any(
+        a.role is chosen and a.programme_id == programme.id and a.workstream_id == (workstream.id if workstream else None)
+        for a in user.role_assignments
+    )
     if held:
         click.echo(f"{user.name} already holds that role.")
         return
-    assignment = RoleAssignment(user=user, role=chosen, workstream=workstream)
+    assignment = RoleAssignment(user=user, role=chosen, programme=programme, workstream=workstream)
     db.session.add(assignment)
     db.session.flush()
     audit.record(
@@ -86,7 +111,7 @@ def grant_role(email: str, role: str, workstream_code: str | None) -> None:
         comment=f"{user.email}: {chosen.label}",
     )
     db.session.commit()
-    where = f" for {workstream.title}" if workstream else ""
+    where = f" for {workstream.title}" if workstream else f" in {programme.name}"
     click.echo(f"{user.name} is now {chosen.label}{where}.")
 
 
@@ -101,7 +126,7 @@ def describe_roles(user: User) -> str:
     parts = []
     for assignment in sorted(user.role_assignments, key=lambda a: (list(Role).index(a.role), a.workstream_id or 0)):
         label = assignment.role.label
-        parts.append(f"{label}, {assignment.workstream.title}" if assignment.workstream else label)
+        parts.append(f"{label}, {assignment.workstream.title}" if assignment.workstream else f"{label}, {assignment.programme.name}")
     return "; ".join(parts) or "no roles"
 
 

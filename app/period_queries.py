@@ -11,34 +11,68 @@ from app.extensions import db
 from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUpdate
 
 
-def all_periods() -> list[ReportingPeriod]:
-    """Newest first; read once a request (there are a few dozen, and several parts of a page need them)."""
-    if "all_periods" not in g:
-        g.all_periods = list(db.session.scalars(sa.select(ReportingPeriod).order_by(ReportingPeriod.start_date.desc())))
-    return g.all_periods
+def all_periods(programme_id: int) -> list[ReportingPeriod]:
+    """The programme's periods, newest first; read once a request (there are a few dozen, and several parts
+    of a page need them)."""
+    cache = g.setdefault("all_periods", {})
+    if programme_id not in cache:
+        cache[programme_id] = list(
+            db.session.scalars(
+                sa.select(ReportingPeriod)
+                .where(ReportingPeriod.programme_id == programme_id)
+                .order_by(ReportingPeriod.start_date.desc())
+            )
+        )
+    return cache[programme_id]
 
 
 def find_period(period_id: int) -> ReportingPeriod | None:
-    """A period by id, from the request's list (pages that show one period usually need its neighbours too)."""
-    return next((p for p in all_periods() if p.id == period_id), None)
+    """A period by id, with its programme's list read in the same query (pages that show one period usually
+    need its neighbours too)."""
+    for periods in g.get("all_periods", {}).values():
+        if found := next((p for p in periods if p.id == period_id), None):
+            return found
+    programme_of_period = sa.select(ReportingPeriod.programme_id).where(ReportingPeriod.id == period_id).scalar_subquery()
+    periods = list(
+        db.session.scalars(
+            sa.select(ReportingPeriod)
+            .where(ReportingPeriod.programme_id == programme_of_period)
+            .options(joinedload(ReportingPeriod.programme))
+            .order_by(ReportingPeriod.start_date.desc())
+        )
+    )
+    if not periods:
+        return None
+    g.setdefault("all_periods", {})[periods[0].programme_id] = periods
+    return next(p for p in periods if p.id == period_id)
 
 
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
-    return next((p for p in all_periods() if p.end_date < period.start_date), None)
+    return next((p for p in all_periods(period.programme_id) if p.end_date < period.start_date), None)
 
 
-def active_workstreams(with_outcomes: bool = False) -> list[Workstream]:
+def forget_periods() -> None:
+    """After a period is planned, opened or deleted, the request reads the list again."""
+    g.pop("all_periods", None)
+
+
+def active_workstreams(programme_id: int, with_outcomes: bool = False) -> list[Workstream]:
     options = [selectinload(Workstream.role_assignments).joinedload(RoleAssignment.user)]
     if with_outcomes:
         options.append(selectinload(Workstream.outcomes))
     return list(
         db.session.scalars(
             sa.select(Workstream)
-            .where(Workstream.active.is_(True))
+            .where(Workstream.programme_id == programme_id, Workstream.active.is_(True))
             .options(*options)
             .order_by(Workstream.display_order, Workstream.title)
         )
     )
+
+
+def workstreams_for_new_period(programme_id: int, start_date) -> list[Workstream]:
+    """The workstreams that get a draft in a period opened from `start_date`."""
+    return active_workstreams(programme_id)
 
 
 def updates_by_workstream(period: ReportingPeriod | None, with_content: bool = False) -> dict[int, WorkstreamUpdate]:

@@ -2,7 +2,8 @@
 
     can(user, "view_update", update)
 
-Readers outside the officer team (IIB members and committee viewers) see signed-off reports only.
+Every role is held in one programme and counts only there. Readers outside the officer team (IIB
+members and committee viewers) see signed-off reports only.
 Officers see every period; a workstream's draft or submitted update is visible to that workstream's
 team (project managers, sponsor, PMO support) and to the PMO, CMT and lead executive director, and
 to everyone else once approved.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from app.models import ReportingPeriod, Role, UpdateState, User, Workstream, WorkstreamUpdate
+from app.models import Programme, ReportingPeriod, Role, UpdateState, User, Workstream, WorkstreamUpdate
 from app.models.users import WORKSTREAM_ROLES
 from app.workflow import TRANSITIONS, edit_refusal, may
 
@@ -19,39 +20,58 @@ PROGRAMME_STAFF_ROLES = (Role.PMO, Role.CMT_MEMBER, Role.LEAD_DIRECTOR)
 READER_ROLES = (Role.IIB_MEMBER, Role.VIEWER)
 
 
-def is_officer(user: User) -> bool:
+def is_officer(user: User, programme_id: int) -> bool:
     """Anyone with a role in running the programme (not only reading its signed-off reports)."""
-    return any(a.role not in READER_ROLES for a in user.role_assignments)
+    return any(a.role not in READER_ROLES and a.programme_id == programme_id for a in user.role_assignments)
 
 
-def is_programme_staff(user: User) -> bool:
-    return user.has_any_role(*PROGRAMME_STAFF_ROLES)
+def is_programme_staff(user: User, programme_id: int) -> bool:
+    return user.has_any_role(*PROGRAMME_STAFF_ROLES, programme_id=programme_id)
+
+
+def is_reader(user: User, programme_id: int) -> bool:
+    return user.has_any_role(*READER_ROLES, programme_id=programme_id)
 
 
 def is_on_workstream_team(user: User, workstream_id: int) -> bool:
     return bool(user.roles_for(workstream_id) & WORKSTREAM_ROLES)
 
 
+def _can_view_programme(user: User, programme: Programme) -> bool:
+    return programme.id in user.programme_ids
+
+
 def _can_view_period(user: User, period: ReportingPeriod) -> bool:
-    if is_officer(user):
+    if is_officer(user, period.programme_id):
         return True
-    return user.has_any_role(*READER_ROLES) and _period_signed_off(period)
+    return is_reader(user, period.programme_id) and _period_signed_off(period)
 
 
 def _can_view_workstream(user: User, workstream: Workstream) -> bool:
-    return is_officer(user) or user.has_any_role(*READER_ROLES)
+    return workstream.programme_id in user.programme_ids
 
 
 def _can_view_update(user: User, update: WorkstreamUpdate) -> bool:
-    if is_programme_staff(user) or is_on_workstream_team(user, update.workstream_id):
+    programme_id = update.period.programme_id
+    if is_programme_staff(user, programme_id) or is_on_workstream_team(user, update.workstream_id):
         return True
-    if is_officer(user):
+    if is_officer(user, programme_id):
         return update.state is UpdateState.APPROVED
-    return user.has_any_role(*READER_ROLES) and _period_signed_off(update.period)
+    return is_reader(user, programme_id) and _period_signed_off(update.period)
 
 
-def _can_administer(user: User, _target=None) -> bool:
-    return user.has_role(Role.PMO)
+def _can_administer(user: User, programme: Programme) -> bool:
+    """The PMO runs its own programme: settings, workstreams, people and the reporting calendar."""
+    return user.has_role(Role.PMO, programme.id)
+
+
+def _can_create_programme(user: User, _target=None) -> bool:
+    return user.may_create_programmes
+
+
+def _can_administer_service(user: User, _target=None) -> bool:
+    """The service's own pages (the email outbox): whoever may create programmes, or a PMO of any."""
+    return user.may_create_programmes or any(a.role is Role.PMO for a in user.role_assignments)
 
 
 def _period_signed_off(period: ReportingPeriod) -> bool:
@@ -75,7 +95,10 @@ RULES: dict[str, Callable[[User, object], bool]] = {
     "view_period": _can_view_period,
     "view_workstream": _can_view_workstream,
     "view_update": _can_view_update,
+    "view_programme": _can_view_programme,
     "administer": _can_administer,
+    "create_programme": _can_create_programme,
+    "administer_service": _can_administer_service,
     "edit": _can_edit,
     # The workflow's transitions, decided by its table.
     **{action: _transition_rule(action) for action in TRANSITIONS},

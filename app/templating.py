@@ -26,15 +26,31 @@ def today() -> dt.date:
 
 
 def nav_items():
-    items = [("main.my_work", "My work"), ("periods.index", "Reporting periods"), ("workstreams.index", "Workstreams")]
-    if can(current_user, "administer"):
-        items += [("admin.users", "People"), ("admin.outbox", "Outbox")]
-    items.append(("auth.account", "Your account"))
+    """The service navigation: My work, then the pages of the programme in view (or the person's only one)."""
+    from app.programmes.access import current_programme
+
+    programme = current_programme()
+    items = [("main.my_work", "My work", {})]
+    if programme is not None:
+        here = {"programme_id": programme.id}
+        items += [("periods.index", "Reporting periods", here), ("workstreams.index", "Workstreams", here)]
+        if can(current_user, "administer", programme):
+            items += [("admin.users", "People", {})]
+    elif len(current_user.programme_ids) > 1 or can(current_user, "create_programme"):
+        items.append(("programmes.index", "Programmes", {}))
+    if can(current_user, "administer_service"):
+        items.append(("admin.outbox", "Outbox", {}))
+    items.append(("auth.account", "Your account", {}))
     endpoint = request.endpoint or ""
     section = endpoint.split(".")[0]
     return [
-        {"href": url_for(target), "text": text, "current": endpoint == target, "active": section == target.split(".")[0]}
-        for target, text in items
+        {
+            "href": url_for(target, **arguments),
+            "text": text,
+            "current": endpoint == target,
+            "active": section == target.split(".")[0],
+        }
+        for target, text, arguments in items
     ]
 
 

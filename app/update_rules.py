@@ -115,7 +115,7 @@ def period_status(period: ReportingPeriod, with_content: bool = False) -> list[W
     this_period = updates_by_workstream(period, with_content)
     last_period = updates_by_workstream(previous_period(period))
     rows = []
-    for workstream in active_workstreams(with_outcomes=with_content):
+    for workstream in active_workstreams(period.programme_id, with_outcomes=with_content):
         update = this_period.get(workstream.id)
         previous = last_period.get(workstream.id)
         rows.append(

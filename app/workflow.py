@@ -5,7 +5,7 @@ inputs it must capture and the rules it checks. Everything else asks these table
 buttons to show), who holds an update now, the routes (through `perform`) and the tests, which walk them.
 
 Workstream roles (project manager, sponsor, PMO support) count only for the object's own workstream;
-programme roles (CMT member) count everywhere. Nothing moves once its period's latest revision is
+programme roles (CMT member) count across their own programme. Nothing moves once its period's latest revision is
 signed off.
 """
 from __future__ import annotations
@@ -237,12 +237,12 @@ def holders(update: WorkstreamUpdate) -> list[User]:
     return []
 
 
-def holds_role(user: User, roles: tuple[Role, ...], workstream_id: int | None) -> bool:
+def holds_role(user: User, roles: tuple[Role, ...], workstream_id: int | None, programme_id: int) -> bool:
     for role in roles:
         if role.is_workstream_role:
             if workstream_id is not None and role in user.roles_for(workstream_id):
                 return True
-        elif user.has_role(role):
+        elif user.has_role(role, programme_id):
             return True
     return False
 
@@ -263,7 +263,7 @@ def refusal(action: str, target, user: User) -> WorkflowError | None:
     """
     transition = TRANSITIONS[action]
     workstream_id = getattr(target, "workstream_id", None)
-    if not holds_role(user, transition.roles, workstream_id):
+    if not holds_role(user, transition.roles, workstream_id, target.period.programme_id):
         return NotAllowed("Your roles do not allow you to do this.")
     superseded = superseded_refusal(target)
     if superseded is not None:
@@ -311,7 +311,7 @@ def editor_role_refusal(target, user: User) -> NotAllowed | None:
     """Whether `user` is anyone who could edit it at all, whatever its state (which a save decides under
     its lock)."""
     _states, roles = EDITING[type(target)]
-    if not holds_role(user, roles, getattr(target, "workstream_id", None)):
+    if not holds_role(user, roles, getattr(target, "workstream_id", None), target.period.programme_id):
         return NotAllowed("Your roles do not allow you to edit this.")
     return None
 

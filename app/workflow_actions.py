@@ -24,10 +24,14 @@ from app.reports.services import freeze_revision
 from app.update_rules import period_status, rating_to_agree
 
 
-def _people_with(*roles: Role) -> list[User]:
+def _people_with(programme_id: int, *roles: Role) -> list[User]:
+    """Active people holding any of the programme roles in the programme."""
     return list(
         db.session.scalars(
-            sa.select(User).join(RoleAssignment).where(RoleAssignment.role.in_(roles), User.active.is_(True)).distinct()
+            sa.select(User)
+            .join(RoleAssignment)
+            .where(RoleAssignment.programme_id == programme_id, RoleAssignment.role.in_(roles), User.active.is_(True))
+            .distinct()
         )
     )
 
@@ -89,7 +93,9 @@ def approve(
     title, period = update.workstream.title, update.period.label
     notifications.queue(
         "approve",
-        update.workstream.project_managers + update.workstream.pmo_support + _people_with(Role.PMO),
+        update.workstream.project_managers
+        + update.workstream.pmo_support
+        + _people_with(update.period.programme_id, Role.PMO),
         f"{title}: highlight report for {period} approved",
         f"{user.name} approved the {title} highlight report for {period} with an agreed rating of {agreed.label}.\n\n"
         f"{_update_link(update)}\n",
@@ -98,7 +104,7 @@ def approve(
     if all(row.rating_is_agreed for row in period_status(update.period)):
         notifications.queue(
             "all_approved",
-            _people_with(Role.CMT_MEMBER),
+            _people_with(update.period.programme_id, Role.CMT_MEMBER),
             f"Every highlight report for {period} is approved and ready for CMT sign-off",
             f"All workstream highlight reports for {period} are approved. Once the lead executive director's "
             f"overview is written, the programme report can be signed off:\n"
@@ -117,10 +123,16 @@ def _withdraw_approval(update: WorkstreamUpdate) -> None:
 def sign_off(report: ProgrammeReport, user: User, cmt_meeting_date: dt.date) -> ProgrammeReport:
     freeze_revision(report, user, cmt_meeting_date, utcnow())
     period = report.period.label
-    everyone = [u for u in db.session.scalars(sa.select(User).where(User.active.is_(True))) if u.role_assignments]
+    programme_id = report.period.programme_id
+    # Everyone with a part in the programme, but not those who only view its reports.
+    told = [
+        u
+        for u in db.session.scalars(sa.select(User).where(User.active.is_(True)))
+        if {a.role for a in u.role_assignments if a.programme_id == programme_id} - {Role.VIEWER}
+    ]
     notifications.queue(
         "sign_off",
-        [u for u in everyone if not (u.has_role(Role.VIEWER) and len(u.role_assignments) == 1)],
+        told,
         f"Programme report for {period} signed off (revision {report.revision})",
         f"{user.name} recorded the CMT sign-off of the programme report for {period}, revision {report.revision}, "
         f"at the CMT meeting of {cmt_meeting_date:%-d %B %Y}. It is now locked.\n\n"
@@ -147,7 +159,7 @@ def reopen(report: ProgrammeReport, user: User, reason: str, workstream_ids: lis
             WorkstreamUpdate.period_id == report.period_id, WorkstreamUpdate.workstream_id.in_(workstream_ids)
         )
     ).all()
-    to_tell: list[User] = _people_with(Role.PMO)
+    to_tell: list[User] = _people_with(report.period.programme_id, Role.PMO)
     for update in updates:
         from_state = update.state
         _withdraw_approval(update)

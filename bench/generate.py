@@ -15,6 +15,7 @@ from app.models import (
     Milestone,
     MilestoneKind,
     MilestoneStatus,
+    Programme,
     ProgrammeReport,
     ReportingPeriod,
     Risk,
@@ -66,8 +67,10 @@ def paragraph(rng: random.Random, sentences: int = 4) -> str:
 def generate(scale: Scale, seed: int = 2023) -> dict:
     """Fill the (empty, migrated) database; returns ids the benchmark needs."""
     rng = random.Random(seed)
-    people = _people(scale)
-    workstreams = _workstreams(scale, people, rng)
+    programme = Programme(name="Improvement Plan", organisation="Benchmark Combined Authority")
+    db.session.add(programme)
+    people = _people(scale, programme)
+    workstreams = _workstreams(scale, programme, people, rng)
     db.session.flush()
     periods = []
     first_start = dt.date(2023, 11, 1)
@@ -76,6 +79,7 @@ def generate(scale: Scale, seed: int = 2023) -> dict:
         end = _add_months(start, 2) - dt.timedelta(days=1)
         periods.append(
             ReportingPeriod(
+                programme=programme,
                 start_date=start,
                 end_date=end,
                 drafts_due=end - dt.timedelta(days=5),
@@ -125,6 +129,7 @@ def generate(scale: Scale, seed: int = 2023) -> dict:
         cmt_member, lead = db.session.get(User, keep["cmt"]), db.session.get(User, keep["lead"])
 
     return {
+        "programme_id": programme.id,
         "open_period_id": period_ids[-1],
         "signed_off_period_id": period_ids[-2],
         "workstream_ids": [w.id for w in workstreams],
@@ -132,7 +137,7 @@ def generate(scale: Scale, seed: int = 2023) -> dict:
     }
 
 
-def _people(scale: Scale) -> dict[Role, list[User]]:
+def _people(scale: Scale, programme: Programme) -> dict[Role, list[User]]:
     counts = {
         Role.PMO: 3,
         Role.CMT_MEMBER: 8,
@@ -154,18 +159,19 @@ def _people(scale: Scale) -> dict[Role, list[User]]:
                 password_hash = person.password_hash
             person.password_hash = password_hash
             if not role.is_workstream_role:
-                person.role_assignments = [RoleAssignment(role=role)]
+                person.role_assignments = [RoleAssignment(role=role, programme=programme)]
             db.session.add(person)
             group.append(person)
         people[role] = group
     return people
 
 
-def _workstreams(scale: Scale, people: dict[Role, list[User]], rng: random.Random) -> list[Workstream]:
+def _workstreams(scale: Scale, programme: Programme, people: dict[Role, list[User]], rng: random.Random) -> list[Workstream]:
     workstreams = []
     for number in range(scale.workstreams):
         theme = THEMES[number % len(THEMES)]
         workstream = Workstream(
+            programme=programme,
             code=f"W{number + 1:02d}",
             title=f"{theme} {number // len(THEMES) + 1}" if scale.workstreams > len(THEMES) else theme,
             description=paragraph(rng, 3),

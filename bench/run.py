@@ -138,6 +138,8 @@ def run_scale(scale: Scale, requests: int, label: str, only: list[str] | None = 
         clients["SPONSOR"] = signed_in(app, sponsor)
         open_id, signed_id = ids["open_period_id"], ids["signed_off_period_id"]
         workstream_id = ids["workstream_ids"][0]
+        periods_list = f"/programmes/{ids['programme_id']}/periods"
+        workstreams_list = f"/programmes/{ids['programme_id']}/workstreams"
         editor = f"/updates/{draft_id}/edit"
         pm_client = clients["PROJECT_MANAGER"]
         htmx = {"HX-Request": "true", "X-CSRFToken": csrf(pm_client.get("/").get_data(as_text=True))}
@@ -153,10 +155,10 @@ def run_scale(scale: Scale, requests: int, label: str, only: list[str] | None = 
         for role in ("PROJECT_MANAGER", "SPONSOR", "PMO_SUPPORT", "PMO", "CMT_MEMBER", "LEAD_DIRECTOR", "IIB_MEMBER", "VIEWER"):
             pages.append((f"my work: {role.lower().replace('_', ' ')}", clients[role], "GET", "/", None, None))
         pages += [
-            ("periods list with heat-map", clients["CMT_MEMBER"], "GET", "/periods", None, None),
-            ("periods list with heat-map (reader)", clients["IIB_MEMBER"], "GET", "/periods", None, None),
-            ("workstreams list", clients["CMT_MEMBER"], "GET", "/workstreams", None, None),
-            ("workstreams list (reader)", clients["IIB_MEMBER"], "GET", "/workstreams", None, None),
+            ("periods list with heat-map", clients["CMT_MEMBER"], "GET", periods_list, None, None),
+            ("periods list with heat-map (reader)", clients["IIB_MEMBER"], "GET", periods_list, None, None),
+            ("workstreams list", clients["CMT_MEMBER"], "GET", workstreams_list, None, None),
+            ("workstreams list (reader)", clients["IIB_MEMBER"], "GET", workstreams_list, None, None),
             ("period overview (open)", clients["CMT_MEMBER"], "GET", f"/periods/{open_id}", None, None),
             ("period overview (signed off, reader)", clients["IIB_MEMBER"], "GET", f"/periods/{signed_id}", None, None),
             ("workstream page with trend", clients["CMT_MEMBER"], "GET", f"/workstreams/{workstream_id}", None, None),

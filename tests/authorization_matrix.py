@@ -171,7 +171,11 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
     "auth.forgot_password": {"GET /password/forgot": EVERYONE, "POST /password/forgot": EVERYONE},
     # The emailed link is the authority, whoever happens to be signed in on the browser that opens it.
     "auth.reset_password": {"GET /password/reset/<token>": EVERYONE, "POST /password/reset/<token>": EVERYONE},
-    "periods.index": {"GET /periods": SIGNED_IN},
+    # The programme-wide addresses send a person to their programme's page.
+    "periods.all_programmes": {"GET /periods": SIGNED_IN},
+    "periods.index": {"GET /programmes/<programme_id>/periods": SIGNED_IN},
+    "programmes.index": {"GET /programmes": SIGNED_IN},
+    "programmes.show": {"GET /programmes/<programme_id>": SIGNED_IN},
     "periods.show": {"GET /periods/<period_id>": READ_PERIOD},
     "reports.overview": {
         "GET /periods/<period_id>/overview": EDIT_OVERVIEW,
@@ -196,7 +200,8 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "GET /periods/<period_id>/revisions/<revision>.pdf": READ_REPORT,
         "GET /periods/<period_id>/revisions/<revision>.docx": READ_REPORT,
     },
-    "workstreams.index": {"GET /workstreams": SIGNED_IN},
+    "workstreams.all_programmes": {"GET /workstreams": SIGNED_IN},
+    "workstreams.index": {"GET /programmes/<programme_id>/workstreams": SIGNED_IN},
     "workstreams.show": {"GET /workstreams/<workstream_id>": SIGNED_IN},
     "updates.show": {"GET /updates/<update_id>": READ_UPDATE},
     "updates.review": {"GET /updates/<update_id>/review": READ_UPDATE},

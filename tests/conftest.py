@@ -15,7 +15,7 @@ from app import create_app
 from app.config import TestConfig
 from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
-from app.models import RAG, MilestoneStatus, User
+from app.models import RAG, MilestoneStatus, Programme, User
 from app.reports.rendering import forget_bodies
 from tests.databases import make_test_databases
 from tests.demo_ids import demo_ids
@@ -170,6 +170,13 @@ def complete_for_submission(update, proposed_rag=RAG.GREEN, **texts) -> None:
     update.proposed_rag = proposed_rag
     for milestone in update.milestones_this_period:
         milestone.status = MilestoneStatus.COMPLETE
+
+
+def demo_programme() -> Programme:
+    """The demo's Improvement Plan (the demo loads a second, smaller programme beside it)."""
+    from app.demo.content import PROGRAMME
+
+    return db.session.scalar(sa.select(Programme).where(Programme.name == PROGRAMME["name"]))
 
 
 def user_by_email(email: str) -> User:

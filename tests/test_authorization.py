@@ -150,6 +150,7 @@ class Objects:
     update_version: int
     period_id: int
     report_version: int
+    programme_id: int
     workstream_id: int
     rows: dict  # "next-milestones", "risks", "closed risk" -> {"id": ..., "position": ..., "description": ...}
     milestones_this_period: int
@@ -185,7 +186,7 @@ def build(state: str, ids) -> Objects:
         role_name, code = role
         person = User(name=f"Persona {name}", email=email_of(name), session_token=f"persona-session-{index}")
         person.set_password(PERSONA_PASSWORD)
-        person.role_assignments = [RoleAssignment(role=Role[role_name], workstream_id=ids.workstreams.get(code))]
+        person.role_assignments = [RoleAssignment(role=Role[role_name], workstream_id=ids.workstreams.get(code), programme_id=ids.programme)]
         db.session.add(person)
         persona_ids[name] = person
     holder = User(name="Account Holder", email=HOLDER_EMAIL, session_token="account-holder-session")
@@ -249,6 +250,7 @@ def build(state: str, ids) -> Objects:
         update_version=update.version,
         period_id=period_id,
         report_version=report.version,
+        programme_id=ids.programme,
         workstream_id=ids.workstreams["GOV"],
         rows={
             "next-milestones": {"id": milestone.id, "position": milestone.position, "description": milestone.description},
@@ -339,6 +341,8 @@ def url_values(route: Route, objects: Objects) -> dict:
             values[name] = objects.period_id
         elif name == "workstream_id":
             values[name] = objects.workstream_id
+        elif name == "programme_id":
+            values[name] = objects.programme_id
         elif name == "row_id":
             rows = "closed risk" if route.endpoint == "updates.reopen_risk" else fixed.get("name", "risks")
             values[name] = objects.rows[rows]["id"]

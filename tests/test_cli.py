@@ -123,7 +123,7 @@ def test_users_grant_gives_a_programme_role(app):
     assert (Role.PMO, None) not in roles_of(app, LOUISA_SIMPSON)
     result = invoke(app, "users", "grant", LOUISA_SIMPSON, "pmo")
     assert result.exit_code == 0, result.output
-    assert "Louisa Simpson is now PMO." in result.output
+    assert "Louisa Simpson is now PMO in Improvement Plan." in result.output
     assert (Role.PMO, None) in roles_of(app, LOUISA_SIMPSON)
 
 
@@ -212,13 +212,13 @@ def test_users_list_shows_everyone_with_their_roles(app):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) == 12
-    assert f"Nick Bell <{NICK_BELL}>: CMT member; Sponsor, Governance and decision making; Sponsor, Procurement" in lines
-    assert f"Angela Probert <{ANGELA_PROBERT}>: Lead executive director" in lines
-    assert f"Committee Member <{COMMITTEE_MEMBER}>: Viewer" in lines
+    assert f"Nick Bell <{NICK_BELL}>: CMT member, Improvement Plan; Sponsor, Governance and decision making; Sponsor, Procurement" in lines
+    assert f"Angela Probert <{ANGELA_PROBERT}>: Lead executive director, Improvement Plan" in lines
+    assert f"Committee Member <{COMMITTEE_MEMBER}>: Viewer, Improvement Plan" in lines
     assert f"Thomas Farmer <{THOMAS_FARMER}>: PMO support, Project plans and delivery" in lines
     heidi = next(line for line in lines if line.startswith(f"Heidi Robinson <{HEIDI_ROBINSON}>: "))
     assert heidi.split(": ", 1)[1].split("; ") == [
-        "PMO",
+        "PMO, Improvement Plan",
         "PMO support, Governance and decision making",
         "PMO support, Procurement",
         "PMO support, Partnership working",
@@ -233,7 +233,7 @@ def test_users_list_shows_a_new_person_with_no_roles_and_then_the_role_granted(a
     assert invoke(app, "users", "create", "--name", "Zed New", "--email", "zed@example.org", "--password", GOOD_PASSWORD).exit_code == 0
     assert "Zed New <zed@example.org>: no roles" in invoke(app, "users", "list").output.splitlines()
     assert invoke(app, "users", "grant", "zed@example.org", "viewer").exit_code == 0
-    assert "Zed New <zed@example.org>: Viewer" in invoke(app, "users", "list").output.splitlines()
+    assert "Zed New <zed@example.org>: Viewer, Improvement Plan" in invoke(app, "users", "list").output.splitlines()
 
 
 # --- demo load / sign-ins --------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def test_demo_sign_ins_prints_every_demo_email_and_the_password(app):
     assert listed == EVERYONE
     assert "(not loaded)" not in result.output
     nick = next(line for line in lines if line.strip().startswith(NICK_BELL))
-    assert nick.split(None, 1)[1] == "CMT member; Sponsor, Governance and decision making; Sponsor, Procurement"
+    assert nick.split(None, 1)[1] == "CMT member, Improvement Plan; Sponsor, Governance and decision making; Sponsor, Procurement"
 
 
 def test_demo_sign_ins_marks_accounts_not_loaded_on_an_empty_database(empty_app):

@@ -306,7 +306,7 @@ def test_demo_sep_oct_overview_opens_with_the_lead_executive_directors_first_sen
         report = report_for(SEP_OCT)
         assert report.overview.split("\n\n")[0] == OVERVIEW_FIRST_SENTENCE
         assert report.overview_by.name == "Angela Probert"
-        assert report.overview_by.has_role(Role.LEAD_DIRECTOR)
+        assert report.overview_by.has_role(Role.LEAD_DIRECTOR, report.period.programme_id)
         # The overview's closing paragraph, as the seed prints it.
         assert report.overview.split("\n\n")[-1] == (
             "I continue to be confident of progress and achievement as we move forward and expect this to "
@@ -483,7 +483,7 @@ def test_demo_signed_off_report_records_who_signed_it_off_at_which_cmt_meeting(a
         assert report.state is ReportState.SIGNED_OFF
         assert report.is_signed_off
         assert report.signed_off_by is not None
-        assert report.signed_off_by.has_role(Role.CMT_MEMBER)
+        assert report.signed_off_by.has_role(Role.CMT_MEMBER, report.period.programme_id)
         assert report.cmt_meeting_date is not None
         # The CMT meets after the period ends and no later than the sign-off deadline.
         assert period.end_date < report.cmt_meeting_date <= period.sign_off_due

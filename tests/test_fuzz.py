@@ -318,7 +318,7 @@ def _build(ids) -> dict:
         person.set_password(PASSWORD)
         codes = ("GOV", "PRC") if code == "GOV" else (code,)
         person.role_assignments = [
-            RoleAssignment(role=Role[role_name], workstream_id=ids.workstreams.get(c)) for c in codes
+            RoleAssignment(role=Role[role_name], workstream_id=ids.workstreams.get(c), programme_id=ids.programme) for c in codes
         ]
         db.session.add(person)
         personas[name] = person

@@ -14,6 +14,7 @@ from app.extensions import db
 from tests.conftest import build_app
 
 MODEL_TABLES = {
+    "programme",
     "user_account",
     "role_assignment",
     "workstream",
@@ -138,3 +139,40 @@ def test_the_signed_off_sections_migration_fills_them_from_the_stored_snapshots(
     # The demo signs two periods off, each with every one of its five workstreams.
     assert before == after == 10
     assert problems == []
+
+
+def test_an_existing_programmes_data_joins_one_programme_and_keeps_every_row(empty_app):
+    """A database from before programmes (revision 0006) gets the "Improvement Plan" programme, and its
+    workstreams, periods and roles join it; the foreign keys still hold and nothing is lost."""
+    with empty_app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO user_account (id, name, email, password_hash, active, created_at, session_token, "
+                "failed_sign_ins) VALUES (1, 'Heidi Robinson', 'heidi@example.org', 'x', TRUE, "
+                "CURRENT_TIMESTAMP, 'token', 0)",
+                "INSERT INTO workstream (id, code, title, description, display_order, active) "
+                "VALUES (1, 'GOV', 'Governance', '', 1, TRUE)",
+                "INSERT INTO workstream_outcome (id, workstream_id, position, text) VALUES (1, 1, 1, 'An outcome')",
+                "INSERT INTO role_assignment (id, user_id, role, workstream_id) VALUES (1, 1, 'PMO', NULL)",
+                "INSERT INTO role_assignment (id, user_id, role, workstream_id) VALUES (2, 1, 'PMO_SUPPORT', 1)",
+                "INSERT INTO reporting_period (id, start_date, end_date, drafts_due, approvals_due, sign_off_due) "
+                "VALUES (1, '2023-09-01', '2023-10-31', '2023-10-27', '2023-11-03', '2023-11-10')",
+                "INSERT INTO audit_event (id, occurred_at, action, object_type, object_id, period_id, comment, "
+                "changed_fields) VALUES (1, CURRENT_TIMESTAMP, 'open_period', 'ReportingPeriod', 1, 1, '', '[]')",
+            ):
+                connection.execute(sa.text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            programmes = connection.execute(sa.text("SELECT id, name FROM programme")).all()
+            assert [name for _id, name in programmes] == ["Improvement Plan"]
+            (programme_id, _name), = programmes
+            for table in ("workstream", "reporting_period", "role_assignment"):
+                assert connection.execute(sa.text(f"SELECT DISTINCT programme_id FROM {table}")).scalars().all() == [
+                    programme_id
+                ], table
+            assert connection.execute(sa.text("SELECT count(*) FROM workstream_outcome")).scalar() == 1
+            assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar() == 1
+            assert connection.execute(sa.text("SELECT may_create_programmes FROM user_account")).scalar()
+            intro = connection.execute(sa.text("SELECT rag_methodology_intro FROM reporting_period")).scalar()
+            assert intro.startswith("The Independent Improvement Board")

@@ -49,31 +49,31 @@ def test_emails_are_unique_whatever_their_case(app):
 def test_workstream_roles_need_a_workstream_and_programme_roles_refuse_one(app, ids):
     with app.app_context():
         person = user_by_email(COMMITTEE_MEMBER)
-        db.session.add(RoleAssignment(user_id=person.id, role=Role.SPONSOR, workstream_id=None))
+        db.session.add(RoleAssignment(user_id=person.id, role=Role.SPONSOR, workstream_id=None, programme_id=ids.programme))
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
-        db.session.add(RoleAssignment(user_id=person.id, role=Role.PMO, workstream_id=ids.workstreams["GOV"]))
+        db.session.add(RoleAssignment(user_id=person.id, role=Role.PMO, workstream_id=ids.workstreams["GOV"], programme_id=ids.programme))
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
 
 
-def test_a_programme_role_cannot_be_granted_twice(app):
+def test_a_programme_role_cannot_be_granted_twice(app, ids):
     with app.app_context():
         person = user_by_email(COMMITTEE_MEMBER)
-        db.session.add(RoleAssignment(user_id=person.id, role=Role.VIEWER))
+        db.session.add(RoleAssignment(user_id=person.id, role=Role.VIEWER, programme_id=ids.programme))
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
 
 
-def test_a_period_must_end_after_it_starts(app):
+def test_a_period_must_end_after_it_starts(app, ids):
     with app.app_context():
         day = dt.date(2030, 1, 1)
         db.session.add(
             ReportingPeriod(
-                start_date=day, end_date=day, drafts_due=day, approvals_due=day, sign_off_due=day
+                programme_id=ids.programme, start_date=day, end_date=day, drafts_due=day, approvals_due=day, sign_off_due=day
             )
         )
         with pytest.raises(IntegrityError):

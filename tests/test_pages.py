@@ -18,8 +18,8 @@ def page_paths(ids):
     """(name, path, people refused with 403) for every page."""
     return [
         ("my work", "/", set()),
-        ("periods", "/periods", set()),
-        ("workstreams", "/workstreams", set()),
+        ("periods", f"/programmes/{ids.programme}/periods", set()),
+        ("workstreams", f"/programmes/{ids.programme}/workstreams", set()),
         ("signed-off period", f"/periods/{ids.periods['sep_oct']}", set()),
         ("open period", f"/periods/{ids.periods['nov_dec']}", READERS),
         ("workstream", f"/workstreams/{ids.workstreams['GOV']}", set()),
@@ -58,7 +58,7 @@ def test_a_person_with_no_roles_sees_no_period(app, signed_in, ids):
         db.session.add(user)
         db.session.commit()
     client = signed_in("new.starter@example.org")
-    assert "Nothing is waiting for you" in client.get("/").get_data(as_text=True)
+    assert "You do not hold a role in any programme yet" in client.get("/").get_data(as_text=True)
     assert client.get(f"/periods/{ids.periods['sep_oct']}").status_code == 403
     assert client.get(f"/updates/{ids.update('GOV', 'sep_oct')}").status_code == 403
 
@@ -104,8 +104,8 @@ def test_open_period_overview_shows_drafts_with_their_holders(signed_in, ids):
     assert "Draft" in governance_row and "Louisa Simpson" in governance_row
 
 
-def test_readers_do_not_see_the_open_period_in_the_list(signed_in):
-    html = signed_in(RICHARD_CARR).get("/periods").get_data(as_text=True)
+def test_readers_do_not_see_the_open_period_in_the_list(ids, signed_in):
+    html = signed_in(RICHARD_CARR).get(f"/programmes/{ids.programme}/periods").get_data(as_text=True)
     assert "1 September 2023 – 31 October 2023" in html
     assert "1 November 2023 – 31 December 2023" not in html
 

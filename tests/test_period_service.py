@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEvent, MilestoneKind, ProgrammeReport, ReportState, WorkstreamUpdate
 from app.periods.services import PeriodOverlaps, open_period
+from tests.conftest import demo_programme
 
 
 def dates(start, end):
@@ -23,13 +24,13 @@ def dates(start, end):
 def test_a_period_that_overlaps_another_is_refused(app):
     with app.test_request_context():
         with pytest.raises(PeriodOverlaps, match="1 November 2023 – 31 December 2023"):
-            open_period(**dates(dt.date(2023, 12, 15), dt.date(2024, 2, 15)), opened_by=None)
+            open_period(demo_programme(), **dates(dt.date(2023, 12, 15), dt.date(2024, 2, 15)), opened_by=None)
         db.session.rollback()
 
 
 def test_opening_a_period_creates_its_report_and_drafts_carried_forward(app):
     with app.test_request_context():
-        period = open_period(**dates(dt.date(2024, 1, 1), dt.date(2024, 2, 29)), opened_by=None)
+        period = open_period(demo_programme(), **dates(dt.date(2024, 1, 1), dt.date(2024, 2, 29)), opened_by=None)
         db.session.commit()
         report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
         assert (report.revision, report.state) == (1, ReportState.OPEN)

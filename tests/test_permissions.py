@@ -4,7 +4,7 @@ import pytest
 from app.extensions import db
 from app.models import ProgrammeReport, ReportState, UpdateState, WorkstreamUpdate
 from app.permissions import can
-from tests.conftest import user_by_email
+from tests.conftest import demo_programme, user_by_email
 from tests.personas import (
     ANGELA_PROBERT, EVERYONE, HEIDI_ROBINSON, JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL, PETER_TONKS, READERS,
     RICHARD_CARR, STEVE_COX, THOMAS_FARMER,
@@ -57,11 +57,12 @@ def test_readers_may_not_view_an_open_period(app, ids):
         assert can(user_by_email(JODIE_TOWNSEND), "view_period", period)
 
 
-def test_only_the_pmo_administers(app):
+def test_only_the_pmo_administers_the_programme(app):
     with app.test_request_context():
-        assert can(user_by_email(HEIDI_ROBINSON), "administer")
+        programme = demo_programme()
+        assert can(user_by_email(HEIDI_ROBINSON), "administer", programme)
         for email in set(EVERYONE) - {HEIDI_ROBINSON}:
-            assert not can(user_by_email(email), "administer"), email
+            assert not can(user_by_email(email), "administer", programme), email
 
 
 def test_nobody_signed_out_or_deactivated_may_do_anything(app, ids):

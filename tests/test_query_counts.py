@@ -32,7 +32,7 @@ def counts(app, ids):
         "my work (project manager)": (pm, "/"),
         "my work (CMT)": (cmt, "/"),
         "my work (IIB)": (reader, "/"),
-        "periods list": (cmt, "/periods"),
+        "periods list": (cmt, f"/programmes/{ids['programme_id']}/periods"),
         "period overview": (cmt, f"/periods/{ids['open_period_id']}"),
         "workstream page": (cmt, f"/workstreams/{ids['workstream_ids'][0]}"),
         "update page": (pm, f"/updates/{ids['draft']}"),

@@ -219,6 +219,8 @@ class Walk:
             return [{"period_id": p} for p in self.ids.periods.values()]
         if arguments == {"workstream_id"}:
             return [{"workstream_id": w} for w in self.ids.workstreams.values()]
+        if arguments == {"programme_id"}:
+            return [{"programme_id": self.ids.programme}]
         if arguments == {"update_id"}:
             return [{"update_id": u} for u in self.update_ids]
         if arguments == {"period_id", "revision"}:
@@ -297,7 +299,7 @@ def assert_only_signed_off(app, ids, pages: dict[str, str], who: str) -> None:
             shown = plain(html)
             for word in LIVE_ONLY_WORDS:
                 assert word not in shown, f"{where} shows {word!r}"
-        if path.startswith("/periods") and "wm-heatmap__table" in html:
+        if path.endswith("/periods") and "wm-heatmap__table" in html:
             for (workstream_id, period_label), rating in heatmap_cells(html).items():
                 signed = expected.get((workstream_id, periods[period_label].id))
                 assert rating == label(signed), f"{where}: heat-map {workstream_id} {period_label}"
@@ -316,11 +318,11 @@ def assert_only_signed_off(app, ids, pages: dict[str, str], who: str) -> None:
 
 
 @pytest.mark.parametrize("email", READERS)
-def test_readers_see_nothing_the_staff_changed_after_sign_off(app, signed_in, changed, email):
+def test_readers_see_nothing_the_staff_changed_after_sign_off(ids, app, signed_in, changed, email):
     walk = Walk(app, changed)
     pages = walk.pages(signed_in(email))
     # The walk reached the pages a reader reads.
-    for path in ["/", "/periods", "/workstreams", f"/workstreams/{changed.workstreams['GOV']}",
+    for path in ["/", f"/programmes/{ids.programme}/periods", f"/programmes/{ids.programme}/workstreams", f"/workstreams/{changed.workstreams['GOV']}",
                  f"/periods/{changed.periods['sep_oct']}", f"/updates/{changed.update('GOV', 'sep_oct')}",
                  f"/periods/{changed.periods['sep_oct']}/report"]:
         assert path in pages, f"{email} did not reach {path}"
@@ -331,7 +333,7 @@ def test_readers_see_nothing_the_staff_changed_after_sign_off(app, signed_in, ch
 
 
 @pytest.mark.parametrize("email", READERS)
-def test_readers_keep_seeing_the_signed_off_values_of_a_reopened_period(app, signed_in, changed, email):
+def test_readers_keep_seeing_the_signed_off_values_of_a_reopened_period(ids, app, signed_in, changed, email):
     client = signed_in(email)
     with app.app_context():
         report = db.session.scalar(
@@ -348,7 +350,7 @@ def test_readers_keep_seeing_the_signed_off_values_of_a_reopened_period(app, sig
         forecast = dt.date.fromisoformat(signed["workstream"]["forecast_completion_date"])
         assert f"{forecast.day} {forecast:%B %Y}" in page
         assert "Signed off, revision 1" in page
-        cells = heatmap_cells(client.get("/periods").get_data(as_text=True))
+        cells = heatmap_cells(client.get(f"/programmes/{ids.programme}/periods").get_data(as_text=True))
         assert cells[(changed.workstreams[code], "1 September 2023 – 31 October 2023")] == RAG[signed["agreed_rag"]].label
         update_page = plain(client.get(f"/updates/{changed.update(code, 'sep_oct')}").get_data(as_text=True))
         first_line = signed["key_activities"].strip().splitlines()[0].removeprefix("- ")
@@ -385,7 +387,7 @@ def test_staff_see_no_marks_while_the_live_rows_are_what_was_signed_off(signed_i
     client = signed_in(HEIDI_ROBINSON)
     for code in ("GOV", "PRC", "PTN"):
         assert not _tagged(details_part(client.get(f"/workstreams/{ids.workstreams[code]}").get_data(as_text=True)))
-    listing = client.get("/workstreams").get_data(as_text=True)
+    listing = client.get(f"/programmes/{ids.programme}/workstreams").get_data(as_text=True)
     assert not _tagged(listing)
 
 
@@ -405,8 +407,8 @@ def test_staff_see_the_live_workstream_details_marked_not_yet_signed_off(signed_
     assert not _tagged(details_part(untouched))
 
 
-def test_staff_see_the_workstream_list_marked_where_the_forecast_is_not_signed_off(signed_in, changed):
-    html = signed_in(HEIDI_ROBINSON).get("/workstreams").get_data(as_text=True)
+def test_staff_see_the_workstream_list_marked_where_the_forecast_is_not_signed_off(ids, signed_in, changed):
+    html = signed_in(HEIDI_ROBINSON).get(f"/programmes/{ids.programme}/workstreams").get_data(as_text=True)
     rows = dict(re.findall(r'href="/workstreams/(\d+)">[^<]*</a></th>(.*?)</tr>', html, re.S))
     governance, partnership = rows[str(changed.workstreams["GOV"])], rows[str(changed.workstreams["PTN"])]
     assert f"{REOPENED_FORECAST.day} {REOPENED_FORECAST:%B %Y}" in governance and _tagged(governance)
@@ -421,8 +423,8 @@ def test_staff_see_updates_not_yet_signed_off_marked_in_the_workstream_list_of_r
     assert not _tagged(rows[str(changed.update("GOV", "jul_aug"))])
 
 
-def test_staff_see_a_live_rating_that_differs_from_the_signed_off_one_marked_on_the_heat_map(app, signed_in, changed):
-    html = signed_in(NICK_BELL).get("/periods").get_data(as_text=True)
+def test_staff_see_a_live_rating_that_differs_from_the_signed_off_one_marked_on_the_heat_map(ids, app, signed_in, changed):
+    html = signed_in(NICK_BELL).get(f"/programmes/{ids.programme}/periods").get_data(as_text=True)
     expected = signed_off_ratings_from_snapshots(app)
     period = "1 September 2023 – 31 October 2023"
     cells = heatmap_cells(html)
@@ -485,7 +487,7 @@ def test_a_workstream_missing_from_the_newest_signed_off_period_shows_its_detail
         jul_aug = db.session.scalar(
             sa.select(ProgrammeReport.snapshot).where(ProgrammeReport.period_id == ids.periods["jul_aug"])
         )
-        details = signed_off_details([ids.workstreams["PTN"], ids.workstreams["GOV"]])
+        details = signed_off_details(ids.programme, [ids.workstreams["PTN"], ids.workstreams["GOV"]])
         db.session.rollback()
     expected = next(s["workstream"] for s in jul_aug["workstreams"] if s["workstream"]["code"] == "PTN")
     assert details[ids.workstreams["PTN"]] == expected

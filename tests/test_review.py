@@ -21,6 +21,7 @@ from app.models import (
 from app.periods.services import open_period
 from app.updates.review import build_review
 from tests.personas import JODIE_TOWNSEND, LOUISA_SIMPSON, NICK_BELL
+from tests.conftest import demo_programme
 
 
 # Words from the approved Sep–Oct Procurement report's key activities.
@@ -50,6 +51,7 @@ def flags_about(review, text: str) -> list[str]:
 
 def open_jan_feb():
     return open_period(
+        demo_programme(),
         start_date=dt.date(2024, 1, 1),
         end_date=dt.date(2024, 2, 29),
         drafts_due=dt.date(2024, 2, 23),
@@ -111,7 +113,7 @@ def test_last_periods_update_is_not_compared_unless_approved(app, ids):
 
 def test_a_workstream_without_an_update_last_period_says_so(app):
     with app.test_request_context():
-        db.session.add(Workstream(code="NEW", title="New workstream", display_order=9))
+        db.session.add(Workstream(programme=demo_programme(), code="NEW", title="New workstream", display_order=9))
         db.session.flush()
         period = open_jan_feb()
         db.session.flush()

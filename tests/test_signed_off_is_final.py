@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import url_for
 from werkzeug.routing import AnyConverter
 
+from app.demo.content import PROGRAMME
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -16,6 +17,7 @@ from app.models import (
     MilestoneKind,
     MilestoneStatus,
     OutboxMessage,
+    Programme,
     ProgrammeReport,
     ReportingPeriod,
     ReportState,
@@ -193,7 +195,7 @@ def test_no_state_changing_route_changes_a_signed_off_period_for_anyone(app, sig
         before_counts = counts()
         assert_fingerprint_matches_the_content(ids, "sep_oct")
         is_cmt = {
-            email: user_by_email(email).has_role(Role.CMT_MEMBER)
+            email: user_by_email(email).has_role(Role.CMT_MEMBER, ids.programme)
             for email in people
         }
         requests = []
@@ -307,7 +309,9 @@ def test_the_database_refuses_direct_changes_to_signed_off_rows_and_allows_them_
             with db.engine.connect() as connection:
                 transaction = connection.begin()
                 workstream_id = connection.execute(
-                    sa.insert(workstreams).values(code="NEW", title="A new workstream", description="")
+                    sa.insert(workstreams).values(
+                        programme_id=THE_DEMO_PROGRAMME, code="NEW", title="A new workstream", description=""
+                    )
                 ).inserted_primary_key[0]
                 insert = sa.insert(WorkstreamUpdate.__table__).values(
                     workstream_id=workstream_id, period_id=ids.periods[period], state=UpdateState.APPROVED,
@@ -343,11 +347,15 @@ ROW_MOVES = {
 }
 
 
+# The demo's Improvement Plan, as SQL (these tests write rows with the application out of the way).
+THE_DEMO_PROGRAMME = sa.select(Programme.id).where(Programme.name == PROGRAMME["name"]).scalar_subquery()
+
+
 def an_open_period_of_its_own(connection) -> int:
     """A period after the demo's, with no report yet (so open), for updates to move into."""
     return connection.execute(
         sa.insert(ReportingPeriod.__table__).values(
-            start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 2, 29), drafts_due=dt.date(2024, 2, 20),
+            programme_id=THE_DEMO_PROGRAMME, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 2, 29), drafts_due=dt.date(2024, 2, 20),
             approvals_due=dt.date(2024, 2, 27), sign_off_due=dt.date(2024, 3, 12),
         )
     ).inserted_primary_key[0]
@@ -356,7 +364,9 @@ def an_open_period_of_its_own(connection) -> int:
 def a_new_workstreams_update(connection, period_id) -> int:
     """An update of a workstream new to the programme, so no other update shares its workstream and period."""
     workstream_id = connection.execute(
-        sa.insert(Workstream.__table__).values(code="NEW", title="A new workstream", description="")
+        sa.insert(Workstream.__table__).values(
+            programme_id=THE_DEMO_PROGRAMME, code="NEW", title="A new workstream", description=""
+        )
     ).inserted_primary_key[0]
     return connection.execute(
         sa.insert(WorkstreamUpdate.__table__).values(

@@ -12,7 +12,7 @@ from app.models import RAG, ProgrammeReport, UpdateState, Workstream, Workstream
 from app.models.types import utcnow
 from app.periods.services import open_period
 from app.reports.services import freeze_revision
-from tests.conftest import user_by_email
+from tests.conftest import demo_programme, user_by_email
 from tests.demo_ids import TITLES
 from tests.personas import COMMITTEE_MEMBER, LOUISA_SIMPSON, RICHARD_CARR, STEVE_COX
 
@@ -116,8 +116,8 @@ def test_the_chart_shows_the_latest_eight_periods(app, signed_in, ids):
 # The heat-map on the periods list
 
 
-def test_heatmap_shows_every_workstream_in_every_period_for_officers(signed_in):
-    html = signed_in(STEVE_COX).get("/periods").get_data(as_text=True)
+def test_heatmap_shows_every_workstream_in_every_period_for_officers(ids, signed_in):
+    html = signed_in(STEVE_COX).get(f"/programmes/{ids.programme}/periods").get_data(as_text=True)
     columns, rows = heatmap(html)
     assert columns == [JUL_AUG, SEP_OCT, NOV_DEC]
     assert list(rows) == WORKSTREAMS
@@ -134,17 +134,17 @@ def test_heatmap_shows_every_workstream_in_every_period_for_officers(signed_in):
 
 
 @pytest.mark.parametrize("email", [RICHARD_CARR, COMMITTEE_MEMBER])
-def test_readers_heatmap_has_no_open_period(signed_in, email):
-    html = signed_in(email).get("/periods").get_data(as_text=True)
+def test_readers_heatmap_has_no_open_period(ids, signed_in, email):
+    html = signed_in(email).get(f"/programmes/{ids.programme}/periods").get_data(as_text=True)
     columns, rows = heatmap(html)
     assert columns == [JUL_AUG, SEP_OCT]
     assert {name: tuple(cells) for name, cells in rows.items()} == SIGNED_OFF_RATINGS
     assert NOV_DEC not in html and "Nov–Dec 2023" not in html
 
 
-def test_heatmap_shows_the_latest_twelve_periods_and_says_so(app, signed_in):
+def test_heatmap_shows_the_latest_twelve_periods_and_says_so(ids, app, signed_in):
     add_periods(app, 10)
-    html = signed_in(STEVE_COX).get("/periods").get_data(as_text=True)
+    html = signed_in(STEVE_COX).get(f"/programmes/{ids.programme}/periods").get_data(as_text=True)
     columns, rows = heatmap(html)
     assert len(columns) == 12
     assert columns[0] == SEP_OCT and columns[-1] == "1 July 2025 – 31 August 2025"
@@ -152,7 +152,7 @@ def test_heatmap_shows_the_latest_twelve_periods_and_says_so(app, signed_in):
     assert "This shows the latest 12 periods. The 1 older period is in the list of periods." in html
     # The list pages through the history, twelve periods a page: the oldest is on page 2.
     assert html.count(f">{JUL_AUG}</a>") == 0
-    older = signed_in(STEVE_COX).get("/periods?page=2").get_data(as_text=True)
+    older = signed_in(STEVE_COX).get(f"/programmes/{ids.programme}/periods?page=2").get_data(as_text=True)
     assert older.count(f">{JUL_AUG}</a>") == 1
 
 
@@ -171,7 +171,7 @@ def test_workstream_titles_are_escaped_in_the_chart_and_heatmap(app, signed_in, 
     ids_in_chart = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
     assert all(re.fullmatch(r"[A-Za-z0-9_.~-]+", element_id) for element_id in ids_in_chart)
     assert '<script>alert("x")</script>' not in page
-    periods = client.get("/periods").get_data(as_text=True)
+    periods = client.get(f"/programmes/{ids.programme}/periods").get_data(as_text=True)
     assert '<script>alert("x")</script>' not in periods
     _columns, rows = heatmap(periods)
     assert '<script>alert("x")</script> Partnership' in rows
@@ -184,11 +184,11 @@ def test_workstream_titles_are_escaped_in_the_chart_and_heatmap(app, signed_in, 
 @pytest.mark.parametrize("email", [STEVE_COX, RICHARD_CARR])
 def test_trend_pages_run_as_many_sql_statements_however_many_periods(app, signed_in, ids, email):
     client = signed_in(email)
-    paths = ["/periods", f"/workstreams/{ids.workstreams['PTN']}"]
+    paths = [f"/programmes/{ids.programme}/periods", f"/workstreams/{ids.workstreams['PTN']}"]
     before = {path: statements_for(app, client, path) for path in paths}
     add_periods(app, 6, sign_off=True)
     after = {path: statements_for(app, client, path) for path in paths}
-    html = client.get("/periods").get_data(as_text=True)
+    html = client.get(f"/programmes/{ids.programme}/periods").get_data(as_text=True)
     assert len(heatmap(html)[0]) == (9 if email == STEVE_COX else 8)
     assert after == before
 
@@ -212,6 +212,7 @@ def add_periods(app, count: int, sign_off: bool = False) -> None:
         for index in range(count):
             end = period_end(start)
             period = open_period(
+                demo_programme(),
                 start_date=start, end_date=end, drafts_due=end, approvals_due=end, sign_off_due=end,
                 iib_meeting_date=None, opened_by=None,
             )

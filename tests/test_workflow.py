@@ -121,7 +121,7 @@ def personas(app, ids):
         for name, capacities in PERSONAS.items():
             person = User(name=name.title(), email=email_of(name), password_hash="not-used")
             person.role_assignments = [
-                RoleAssignment(role=role, workstream_id=ids.workstreams.get(code))
+                RoleAssignment(role=role, workstream_id=ids.workstreams.get(code), programme_id=ids.programme)
                 for role, code in (CAPACITIES[capacity] for capacity in capacities)
             ]
             db.session.add(person)

@@ -16,7 +16,7 @@ from app.permissions import require
 @bp.get("/outbox")
 @login_required
 def outbox():
-    require("administer")
+    require("administer_service")
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
     return render_template("admin/outbox.html", messages=messages, smtp=smtp_configured())
 
@@ -24,7 +24,7 @@ def outbox():
 @bp.get("/admin/users")
 @login_required
 def users():
-    require("administer")
+    require("administer_service")
     people = db.session.scalars(
         sa.select(User).options(selectinload(User.role_assignments).joinedload(RoleAssignment.workstream)).order_by(User.name)
     ).all()
@@ -35,7 +35,7 @@ def users():
 @login_required
 def change_access(user_id: int, action: str):
     """Deactivating ends every session of the account at once; reactivating lets it sign in again."""
-    require("administer")
+    require("administer_service")
     person = db.session.get(User, user_id) or abort(404)
     if person.id == current_user.id:
         abort(409, "You cannot deactivate your own account: ask another PMO officer.")

@@ -15,6 +15,11 @@ sub-headings are kept as their own one-line paragraph.
 
 from textwrap import dedent
 
+# The programme: the seed calls its plan the "Improvement Plan" (line 9, "Improvement Plan Phase 2") and names the authority at line 46
+# ("CPCA (Cambridgeshire and Peterborough Combined Authority)"). Its calendar and RAG methodology are the
+# programme's defaults, which are the seed's.
+PROGRAMME = dict(name="Improvement Plan", organisation="Cambridgeshire and Peterborough Combined Authority")
+
 
 def _t(text: str) -> str:
     """Dedent and strip a triple-quoted literal."""

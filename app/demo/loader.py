@@ -15,6 +15,7 @@ from app.models import (
     Milestone,
     MilestoneKind,
     MilestoneStatus,
+    Programme,
     ProgrammeReport,
     ReportingPeriod,
     Risk,
@@ -75,34 +76,40 @@ def load_demo() -> None:
     """Load everything in one transaction into an empty database."""
     if not database_is_empty():
         raise RuntimeError("The database already has data; the demo loads only into an empty database.")
-    people = _load_people()
-    workstreams = _load_workstreams(people)
+    programme = Programme(**content.PROGRAMME)
+    db.session.add(programme)
+    people = _load_people(programme)
+    workstreams = _load_workstreams(programme, people)
     references = _References()
-    jul_aug_period, jul_aug_updates = _load_jul_aug(people, workstreams, references)
-    sep_oct_period = _load_sep_oct(people, workstreams, references, jul_aug_updates)
+    jul_aug_period, jul_aug_updates = _load_jul_aug(programme, people, workstreams, references)
+    sep_oct_period = _load_sep_oct(programme, people, workstreams, references, jul_aug_updates)
     _sign_off(jul_aug_period, people, SIGN_OFFS["jul_aug"])
     _sign_off(sep_oct_period, people, SIGN_OFFS["sep_oct"])
     open_period(
+        programme,
         **PERIODS["nov_dec"], opened_by=people["heidi.robinson@example.org"], at=_at(PERIODS["nov_dec"]["start_date"], 9)
     )
     db.session.commit()
 
 
-def _load_people() -> dict[str, User]:
+def _load_people(programme: Programme) -> dict[str, User]:
     people = {}
     for name, email, roles in PEOPLE:
         user = User(name=name, email=email, created_at=dt.datetime(2023, 6, 1, 9, 0, tzinfo=dt.timezone.utc))
         user.set_password(DEMO_PASSWORD)
-        user.role_assignments = [RoleAssignment(role=role) for role in roles]
+        user.role_assignments = [RoleAssignment(role=role, programme=programme) for role in roles]
+        # The PMO set the service up, so may create further programmes.
+        user.may_create_programmes = Role.PMO in roles
         db.session.add(user)
         people[email] = user
     return people
 
 
-def _load_workstreams(people: dict[str, User]) -> dict[str, Workstream]:
+def _load_workstreams(programme: Programme, people: dict[str, User]) -> dict[str, Workstream]:
     workstreams = {}
     for order, spec in enumerate(content.WORKSTREAMS, start=1):
         workstream = Workstream(
+            programme=programme,
             code=spec["code"],
             title=spec["title"],
             description=spec["description"],
@@ -139,11 +146,13 @@ class _References:
         return f"{code}-{letter}{number:02d}"
 
 
-def _load_jul_aug(people, workstreams, references) -> tuple[ReportingPeriod, dict[str, WorkstreamUpdate]]:
+def _load_jul_aug(programme, people, workstreams, references) -> tuple[ReportingPeriod, dict[str, WorkstreamUpdate]]:
     """July–August: the agreed ratings of the seed's Last Period column, the Sep–Oct milestones as its
     plan for next period, and the risks Sep–Oct reports (carried forward from it)."""
     period_fields = PERIODS["jul_aug"]
-    period = _period_with_report(period_fields, overview=JUL_AUG_NOTE, overview_by=people["angela.probert@example.org"])
+    period = _period_with_report(
+        programme, period_fields, overview=JUL_AUG_NOTE, overview_by=people["angela.probert@example.org"]
+    )
     updates = {}
     for code, workstream in workstreams.items():
         seed = content.SEP_OCT_2023[code]
@@ -176,9 +185,10 @@ def _load_jul_aug(people, workstreams, references) -> tuple[ReportingPeriod, dic
     return period, updates
 
 
-def _load_sep_oct(people, workstreams, references, previous: dict[str, WorkstreamUpdate]) -> ReportingPeriod:
+def _load_sep_oct(programme, people, workstreams, references, previous: dict[str, WorkstreamUpdate]) -> ReportingPeriod:
     period_fields = PERIODS["sep_oct"]
     period = _period_with_report(
+        programme,
         period_fields, overview=content.OVERVIEW, overview_by=people["angela.probert@example.org"]
     )
     for code, workstream in workstreams.items():
@@ -232,8 +242,13 @@ def _load_sep_oct(people, workstreams, references, previous: dict[str, Workstrea
     return period
 
 
-def _period_with_report(fields, *, overview: str, overview_by: User):
-    period = ReportingPeriod(**fields)
+def _period_with_report(programme: Programme, fields, *, overview: str, overview_by: User):
+    period = ReportingPeriod(
+        programme=programme,
+        rag_methodology_intro=programme.rag_methodology_intro,
+        rag_definitions=dict(programme.rag_definitions),
+        **fields,
+    )
     db.session.add(period)
     db.session.add(ProgrammeReport(period=period, revision=1, overview=overview, overview_by=overview_by))
     db.session.flush()

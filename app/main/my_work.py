@@ -1,4 +1,4 @@
-"""What waits for a person in each of their roles, with its due date."""
+"""What waits for a person in each of their roles, with its due date, programme by programme."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
+    Programme,
     ReportingPeriod,
     Role,
     RoleAssignment,
@@ -42,13 +43,46 @@ class WorkItem:
         return self.due is not None and self.due < dt.date.today()
 
 
-def work_for(user: User) -> list[WorkItem]:
+@dataclasses.dataclass(frozen=True)
+class ProgrammeWork:
+    programme: Programme
+    items: list[WorkItem]
+
+
+def work_for(user: User) -> list[ProgrammeWork]:
+    """Each programme the person holds a role in, by name, with what waits for them there."""
+    programme_ids = user.programme_ids
+    if not programme_ids:
+        return []
     # Only the open periods (and, for readers, the latest signed-off ones) are read, however long the history.
-    open_reports = periods_by_latest_state(signed_off=False)
+    open_reports = [
+        (period, report)
+        for period, report in periods_by_latest_state(signed_off=False)
+        if period.programme_id in programme_ids
+    ]
+    updates = _update_tasks(user, [period for period, _report in open_reports])
+    programmes = db.session.scalars(sa.select(Programme).where(Programme.id.in_(programme_ids)).order_by(Programme.name))
+    return [
+        ProgrammeWork(
+            programme,
+            _sorted(
+                [item for item, programme_id in updates if programme_id == programme.id]
+                + _programme_tasks(user, programme.id, [pair for pair in open_reports if pair[0].programme_id == programme.id])
+            ),
+        )
+        for programme in programmes
+    ]
+
+
+def _sorted(items: list[WorkItem]) -> list[WorkItem]:
+    return sorted(items, key=lambda item: (item.due or dt.date.max, item.title, item.subject))
+
+
+def _programme_tasks(user: User, programme_id: int, open_reports) -> list[WorkItem]:
     open_periods = [period for period, _report in open_reports]
     reports = {period.id: report for period, report in open_reports}
-    items = _update_tasks(user, open_periods)
-    if user.has_role(Role.LEAD_DIRECTOR):
+    items = []
+    if user.has_role(Role.LEAD_DIRECTOR, programme_id):
         items += [
             WorkItem(
                 "Write the programme overview",
@@ -59,9 +93,13 @@ def work_for(user: User) -> list[WorkItem]:
             for period in open_periods
             if not reports[period.id].overview.strip()
         ]
-    if user.has_any_role(Role.CMT_MEMBER, Role.PMO):
+    if user.has_any_role(Role.CMT_MEMBER, Role.PMO, programme_id=programme_id):
         counts = _approved_counts(open_periods)
-        title = "Sign off the programme report" if user.has_role(Role.CMT_MEMBER) else "Follow the period's progress"
+        title = (
+            "Sign off the programme report"
+            if user.has_role(Role.CMT_MEMBER, programme_id)
+            else "Follow the period's progress"
+        )
         items += [
             WorkItem(
                 title,
@@ -72,7 +110,7 @@ def work_for(user: User) -> list[WorkItem]:
             )
             for period in open_periods
         ]
-    if user.has_any_role(Role.IIB_MEMBER, Role.VIEWER):
+    if user.has_any_role(Role.IIB_MEMBER, Role.VIEWER, programme_id=programme_id):
         items += [
             WorkItem(
                 "Read the signed-off programme report",
@@ -82,12 +120,13 @@ def work_for(user: User) -> list[WorkItem]:
                 f"Revision {report.revision}",
             )
             # A reopened period stays here with its signed-off revision until the next one is signed off.
-            for period, report in latest_signed_off_periods(limit=3)
+            for period, report in latest_signed_off_periods(programme_id, limit=3)
         ]
-    return sorted(items, key=lambda item: (item.due or dt.date.max, item.title, item.subject))
+    return items
 
 
-def _update_tasks(user: User, open_periods: list[ReportingPeriod]) -> list[WorkItem]:
+def _update_tasks(user: User, open_periods: list[ReportingPeriod]) -> list[tuple[WorkItem, int]]:
+    """The updates waiting for the person, each with its programme."""
     workstream_ids = user.workstream_ids_with(Role.PROJECT_MANAGER, Role.PMO_SUPPORT, Role.SPONSOR)
     if not workstream_ids or not open_periods:
         return []
@@ -111,12 +150,15 @@ def _update_tasks(user: User, open_periods: list[ReportingPeriod]) -> list[WorkI
             continue
         title, due_field = UPDATE_TASKS[update.state]
         items.append(
-            WorkItem(
-                title,
-                update.workstream.title,
-                url_for("updates.show", update_id=update.id),
-                getattr(update.period, due_field),
-                f"{update.period.label} · {update.state.label}",
+            (
+                WorkItem(
+                    title,
+                    update.workstream.title,
+                    url_for("updates.show", update_id=update.id),
+                    getattr(update.period, due_field),
+                    f"{update.period.label} · {update.state.label}",
+                ),
+                update.period.programme_id,
             )
         )
     return items

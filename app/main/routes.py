@@ -8,7 +8,7 @@ from app.main.my_work import work_for
 @bp.get("/")
 @login_required
 def my_work():
-    return render_template("main/my_work.html", items=work_for(current_user))
+    return render_template("main/my_work.html", programmes=work_for(current_user))
 
 
 @bp.get("/healthz")

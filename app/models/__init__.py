@@ -1,7 +1,7 @@
 """Waymark's data model. Import models from here."""
 from app.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from app.models.outbox import OutboxMessage
-from app.models.programme import ReportingPeriod, Workstream, WorkstreamOutcome
+from app.models.programme import Programme, ReportingPeriod, Workstream, WorkstreamOutcome
 from app.models.reports import ProgrammeReport, ReportExport, ReportState
 from app.models.updates import (
     Milestone,
@@ -33,6 +33,7 @@ __all__ = [
     "OutboxMessage",
     "PROGRAMME_ROLES",
     "PasswordResetToken",
+    "Programme",
     "ProgrammeReport",
     "RAG",
     "ReportExport",

@@ -21,7 +21,9 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(sa.String(64))
     object_type: Mapped[str] = mapped_column(sa.String(64))
     object_id: Mapped[int | None]
-    # Where the object sits, so a period's or a workstream's history is one indexed query.
+    # Where the object sits, so a programme's, a period's or a workstream's history is one indexed query.
+    # Events about accounts alone (signing in, a new password) belong to no programme.
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
     period_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reporting_period.id"), index=True)
     workstream_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workstream.id"), index=True)
     from_state: Mapped[str | None] = mapped_column(sa.String(32))

@@ -1,4 +1,4 @@
-"""The improvement programme's structure: workstreams with their outcomes, and reporting periods."""
+"""A programme (the root of everything) and its structure: workstreams with their outcomes, and reporting periods."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,15 +8,53 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.formatting import long_date
+from app.models.types import UTCDateTime, utcnow
 from app.models.users import Role, RoleAssignment, User
+from app.rag import RAG, RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
+
+
+def seed_rag_definitions() -> dict[str, str]:
+    return {rag.name: RAG_DEFINITIONS[rag] for rag in RAG}
+
+
+class Programme(db.Model):
+    """An improvement programme run by its PMO: its workstreams, periods, reports, roles and audit hang off it."""
+
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The reporting calendar's defaults for planning the next period.
+    months_per_period: Mapped[int] = mapped_column(default=2)
+    drafts_due_days_before_end: Mapped[int] = mapped_column(default=4)
+    approvals_due_days_after_drafts: Mapped[int] = mapped_column(default=7)
+    sign_off_due_days_after_approvals: Mapped[int] = mapped_column(default=7)
+    iib_meeting_days_after_sign_off: Mapped[int] = mapped_column(default=11)
+    # The RAG methodology printed in every pack; a period takes a copy when it is planned.
+    rag_methodology_intro: Mapped[str] = mapped_column(sa.Text, default=RAG_METHODOLOGY_INTRO)
+    rag_definitions: Mapped[dict] = mapped_column(sa.JSON, default=seed_rag_definitions)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("months_per_period BETWEEN 1 AND 12", name="cadence_in_months"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Programme {self.name}>"
+
+    @property
+    def title(self) -> str:
+        return f"{self.name}, {self.organisation}" if self.organisation else self.name
 
 
 class Workstream(db.Model):
     __tablename__ = "workstream"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
     # Short code that prefixes the stable references of milestones and risks (e.g. PRC-M07).
-    code: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(8))
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     agreed_completion_date: Mapped[dt.date | None]
@@ -24,12 +62,23 @@ class Workstream(db.Model):
     display_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
+    programme: Mapped[Programme] = relationship()
     outcomes: Mapped[list[WorkstreamOutcome]] = relationship(
         back_populates="workstream",
         order_by="WorkstreamOutcome.position",
         cascade="all, delete-orphan",
     )
-    role_assignments: Mapped[list[RoleAssignment]] = relationship(back_populates="workstream")
+    role_assignments: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="workstream",
+        primaryjoin="RoleAssignment.workstream_id == Workstream.id",
+        foreign_keys="RoleAssignment.workstream_id",
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "code"),
+        # The target of role assignments' (workstream, programme) key: a role's programme is its workstream's.
+        sa.UniqueConstraint("id", "programme_id"),
+    )
 
     def __repr__(self) -> str:
         return f"<Workstream {self.code}>"
@@ -57,7 +106,24 @@ class Workstream(db.Model):
         return 0
 
 
-RoleAssignment.workstream = relationship(Workstream, back_populates="role_assignments")
+RoleAssignment.workstream = relationship(
+    Workstream,
+    back_populates="role_assignments",
+    primaryjoin=RoleAssignment.workstream_id == Workstream.id,
+    foreign_keys=[RoleAssignment.workstream_id],
+)
+RoleAssignment.programme = relationship(Programme)
+
+
+@sa.event.listens_for(RoleAssignment, "before_insert")
+def _workstream_role_in_its_programme(_mapper, connection, assignment: RoleAssignment) -> None:
+    """A workstream role belongs to its workstream's programme (the composite foreign key insists)."""
+    if assignment.workstream is not None:
+        assignment.programme_id = assignment.workstream.programme_id
+    elif assignment.workstream_id is not None and assignment.programme_id is None:
+        assignment.programme_id = connection.scalar(
+            sa.select(Workstream.programme_id).where(Workstream.id == assignment.workstream_id)
+        )
 
 
 class WorkstreamOutcome(db.Model):
@@ -77,14 +143,21 @@ class ReportingPeriod(db.Model):
     __tablename__ = "reporting_period"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    start_date: Mapped[dt.date] = mapped_column(unique=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    start_date: Mapped[dt.date]
     end_date: Mapped[dt.date]
     drafts_due: Mapped[dt.date]
     approvals_due: Mapped[dt.date]
     sign_off_due: Mapped[dt.date]
     iib_meeting_date: Mapped[dt.date | None]
+    # The programme's RAG methodology when the period was planned: a later change to it applies to later periods.
+    rag_methodology_intro: Mapped[str] = mapped_column(sa.Text, default=RAG_METHODOLOGY_INTRO)
+    rag_definitions: Mapped[dict] = mapped_column(sa.JSON, default=seed_rag_definitions)
+
+    programme: Mapped[Programme] = relationship()
 
     __table_args__ = (
+        sa.UniqueConstraint("programme_id", "start_date"),
         sa.CheckConstraint("end_date > start_date", name="ends_after_start"),
         sa.CheckConstraint("drafts_due <= approvals_due AND approvals_due <= sign_off_due", name="due_dates_in_order"),
     )

@@ -61,6 +61,8 @@ class User(UserMixin, db.Model):
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Whoever set the service up (`flask users create-first-pmo`) may create programmes, becoming their PMO.
+    may_create_programmes: Mapped[bool] = mapped_column(default=False)
 
     # The signed-in person's assignments are loaded with them (auth.load_user); others' only when asked for.
     role_assignments: Mapped[list[RoleAssignment]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -95,12 +97,13 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    # Role questions. Assignments are loaded with the user, so these cost no queries.
-    def has_role(self, role: Role) -> bool:
-        return any(assignment.role is role for assignment in self.role_assignments)
+    # Role questions, always within one programme: a role in one programme gives nothing in another.
+    # Assignments are loaded with the user, so these cost no queries.
+    def has_role(self, role: Role, programme_id: int | None) -> bool:
+        return any(a.role is role and a.programme_id == programme_id for a in self.role_assignments)
 
-    def has_any_role(self, *roles: Role) -> bool:
-        return any(assignment.role in roles for assignment in self.role_assignments)
+    def has_any_role(self, *roles: Role, programme_id: int | None) -> bool:
+        return any(a.role in roles and a.programme_id == programme_id for a in self.role_assignments)
 
     def roles_for(self, workstream_id: int) -> set[Role]:
         return {a.role for a in self.role_assignments if a.workstream_id == workstream_id}
@@ -109,8 +112,15 @@ class User(UserMixin, db.Model):
         return {a.workstream_id for a in self.role_assignments if a.role in roles and a.workstream_id is not None}
 
     @property
-    def programme_roles(self) -> list[Role]:
-        return sorted({a.role for a in self.role_assignments if a.workstream_id is None}, key=list(Role).index)
+    def programme_ids(self) -> set[int]:
+        """The programmes this person holds any role in."""
+        return {a.programme_id for a in self.role_assignments}
+
+    def programme_roles(self, programme_id: int) -> list[Role]:
+        return sorted(
+            {a.role for a in self.role_assignments if a.workstream_id is None and a.programme_id == programme_id},
+            key=list(Role).index,
+        )
 
 
 def normalise_email(email: str) -> str:
@@ -153,21 +163,28 @@ class RoleAssignment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
-    workstream_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("workstream.id", ondelete="CASCADE"), index=True
-    )
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    workstream_id: Mapped[int | None] = mapped_column(index=True)
 
     user: Mapped[User] = relationship(back_populates="role_assignments")
-    # `workstream` (None for a programme role) is declared in programme.py, beside Workstream: that
-    # module builds on this one, never the other way round.
+    # `workstream` (None for a programme role) and `programme` are declared in programme.py, beside
+    # Workstream: that module builds on this one, never the other way round.
 
     __table_args__ = (
+        # A workstream role's programme is its workstream's programme.
+        sa.ForeignKeyConstraint(
+            ["workstream_id", "programme_id"],
+            ["workstream.id", "workstream.programme_id"],
+            name="fk_role_assignment_workstream_in_programme",
+            ondelete="CASCADE",
+        ),
         sa.UniqueConstraint("user_id", "role", "workstream_id"),
         # NULLs are distinct in the constraint above, so programme roles need their own.
         sa.Index(
             "uq_role_assignment_programme_role",
             "user_id",
             "role",
+            "programme_id",
             unique=True,
             sqlite_where=sa.text("workstream_id IS NULL"),
             postgresql_where=sa.text("workstream_id IS NULL"),

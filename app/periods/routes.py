@@ -9,6 +9,8 @@ from app.models import Workstream
 from app.period_queries import all_periods
 from app.periods import bp
 from app.permissions import can, is_officer
+from app.programmes.access import load_programme
+from app.programmes.routes import programme_page
 from app.reports.access import load_period
 from app.reports.queries import latest_report, latest_reports, signed_off_revisions
 from app.reports.signed_off import differing_ratings, latest_signed_off_reports, signed_off_ratings
@@ -25,8 +27,15 @@ PERIODS_PER_PAGE = 12
 
 @bp.get("/periods")
 @login_required
-def index():
-    periods = [p for p in all_periods() if can(current_user, "view_period", p)]
+def all_programmes():
+    return programme_page("periods.index")
+
+
+@bp.get("/programmes/<int:programme_id>/periods")
+@login_required
+def index(programme_id: int):
+    programme = load_programme(programme_id)
+    periods = [p for p in all_periods(programme.id) if can(current_user, "view_period", p)]
     pages = max(1, -(-len(periods) // PERIODS_PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     listed = periods[(page - 1) * PERIODS_PER_PAGE : page * PERIODS_PER_PAGE]
@@ -35,20 +44,23 @@ def index():
     columns = periods[:HEATMAP_PERIODS][::-1]
     workstreams = list(
         db.session.scalars(
-            sa.select(Workstream).where(Workstream.active.is_(True)).order_by(Workstream.display_order, Workstream.title)
+            sa.select(Workstream)
+            .where(Workstream.programme_id == programme.id, Workstream.active.is_(True))
+            .order_by(Workstream.display_order, Workstream.title)
         )
     )
     workstream_ids, column_ids = [w.id for w in workstreams], [p.id for p in columns]
     signed_off = signed_off_ratings(workstream_ids, column_ids)
-    officer = is_officer(current_user)
+    officer = is_officer(current_user, programme.id)
     if officer:
-        history = rag_history(workstream_ids, period_ids=set(column_ids)) if columns else {}
+        history = rag_history(programme.id, workstream_ids, period_ids=set(column_ids)) if columns else {}
         ratings = {(wid, rated.period_id): rated.rag for wid, rated_periods in history.items() for rated in rated_periods}
     else:
         # Readers see each period as its latest signed-off revision holds it, while a later one is prepared.
         ratings = signed_off
     return render_template(
         "periods/index.html",
+        programme=programme,
         periods=listed,
         page=page,
         pages=pages,
@@ -66,7 +78,7 @@ def index():
 def show(period_id: int):
     period = load_period(period_id)
     revisions = signed_off_revisions(period)
-    officer = is_officer(current_user)
+    officer = is_officer(current_user, period.programme_id)
     if officer:
         report = latest_report(period)
         rows = live_status_rows(current_user, period, report)

@@ -11,6 +11,7 @@ from app.models import (
     Milestone,
     MilestoneKind,
     MilestoneStatus,
+    Programme,
     ProgrammeReport,
     ReportingPeriod,
     Risk,
@@ -18,20 +19,25 @@ from app.models import (
     User,
     WorkstreamUpdate,
 )
-from app.period_queries import active_workstreams, previous_period, updates_by_workstream
+from app.period_queries import previous_period, updates_by_workstream, workstreams_for_new_period
 
 
 class PeriodOverlaps(ValueError):
     pass
 
 
-def overlapping_period(start: dt.date, end: dt.date) -> ReportingPeriod | None:
+def overlapping_period(programme: Programme, start: dt.date, end: dt.date) -> ReportingPeriod | None:
     return db.session.scalar(
-        sa.select(ReportingPeriod).where(ReportingPeriod.start_date <= end, ReportingPeriod.end_date >= start)
+        sa.select(ReportingPeriod).where(
+            ReportingPeriod.programme_id == programme.id,
+            ReportingPeriod.start_date <= end,
+            ReportingPeriod.end_date >= start,
+        )
     )
 
 
 def open_period(
+    programme: Programme,
     *,
     start_date: dt.date,
     end_date: dt.date,
@@ -47,10 +53,13 @@ def open_period(
     Drafts start from the previous period: its planned-next-period milestones (and any milestone it
     reported as delayed) become this period's milestones, and its open risks carry forward.
     """
-    clash = overlapping_period(start_date, end_date)
+    clash = overlapping_period(programme, start_date, end_date)
     if clash is not None:
         raise PeriodOverlaps(f"The period overlaps {clash.label}.")
     period = ReportingPeriod(
+        programme=programme,
+        rag_methodology_intro=programme.rag_methodology_intro,
+        rag_definitions=dict(programme.rag_definitions),
         start_date=start_date,
         end_date=end_date,
         drafts_due=drafts_due,
@@ -64,7 +73,7 @@ def open_period(
     audit.record("open_period", period, actor=opened_by, period_id=period.id, to_state="OPEN", at=at)
 
     previous_updates = updates_by_workstream(previous_period(period))
-    for workstream in active_workstreams():
+    for workstream in workstreams_for_new_period(programme.id, start_date):
         update = WorkstreamUpdate(workstream=workstream, period=period)
         previous = previous_updates.get(workstream.id)
         if previous is not None:

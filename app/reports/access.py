@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import ProgrammeReport, ReportingPeriod, ReportState
 from app.period_queries import find_period
 from app.permissions import is_programme_staff, require
+from app.programmes.access import in_programme
 from app.reports.content import report_content
 from app.reports.queries import latest_report, signed_off_revisions
 
@@ -17,6 +18,7 @@ def load_period(period_id: int) -> ReportingPeriod:
     """The period, if the person may see it."""
     period = find_period(period_id) or abort(404)
     require("view_period", period)
+    in_programme(period.programme)
     return period
 
 
@@ -28,7 +30,7 @@ def readable_report(period_id: int, revision: int | None = None) -> tuple[Report
     period = load_period(period_id)
     if revision is None:
         report = (
-            latest_report(period) if is_programme_staff(current_user) else (signed_off_revisions(period) or [None])[-1]
+            latest_report(period) if is_programme_staff(current_user, period.programme_id) else (signed_off_revisions(period) or [None])[-1]
         )
     else:
         report = db.session.scalar(
@@ -36,7 +38,7 @@ def readable_report(period_id: int, revision: int | None = None) -> tuple[Report
         )
     if report is None:
         abort(404)
-    if report.state is not ReportState.SIGNED_OFF and not is_programme_staff(current_user):
+    if report.state is not ReportState.SIGNED_OFF and not is_programme_staff(current_user, period.programme_id):
         abort(404)
     return period, report
 

@@ -68,7 +68,7 @@ def reopen(period_id: int):
     period = load_period(period_id)
     report = _latest(period)
     form = ReopenForm(version=report.version)
-    form.workstream_ids.choices = [SelectChoice(w.id, w.title) for w in active_workstreams()]
+    form.workstream_ids.choices = [SelectChoice(w.id, w.title) for w in active_workstreams(period.programme_id)]
     return _report_transition(
         "reopen", period, report, form, "reports/reopen.html", "Programme report reopened as a new revision"
     )

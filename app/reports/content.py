@@ -16,7 +16,7 @@ from app.formatting import short_period
 from app.milestone_ages import milestone_ages, milestone_ages_for
 from app.models import ProgrammeReport, ReportingPeriod, Risk, User, Workstream, WorkstreamUpdate
 from app.period_queries import previous_period
-from app.rag import RAG, RAG_DEFINITIONS, RAG_METHODOLOGY_INTRO
+from app.rag import RAG
 from app.reports.trends import rag_history
 from app.update_rules import period_status
 
@@ -108,7 +108,7 @@ def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
     rows = period_status(period, with_content=True)
     updates = [row.update for row in rows if row.update]
     ages = milestone_ages_for(updates)
-    history = rag_history([row.workstream.id for row in rows], up_to=period.start_date, periods=TREND_PERIODS)
+    history = rag_history(period.programme_id, [row.workstream.id for row in rows], up_to=period.start_date, periods=TREND_PERIODS)
     sections = []
     for row in rows:
         if row.update:
@@ -145,8 +145,8 @@ def report_content(period: ReportingPeriod, report: ProgrammeReport) -> dict:
         ],
         "changes": changes_since_last_pack(sections, previous),
         "workstreams": sections,
-        "rag_methodology_intro": RAG_METHODOLOGY_INTRO,
-        "rag_methodology": [{"rating": rag.name, "definition": RAG_DEFINITIONS[rag]} for rag in RAG],
+        "rag_methodology_intro": period.rag_methodology_intro,
+        "rag_methodology": [{"rating": rag.name, "definition": period.rag_definitions[rag.name]} for rag in RAG],
     }
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import undefer
 
 from app.extensions import db
-from app.models import RAG, ProgrammeReport, ReportingPeriod, ReportState
+from app.models import RAG, ProgrammeReport, ReportingPeriod, ReportState, Workstream
 from app.models.reports import SignedOffSection
 from app.period_queries import all_periods
 from app.reports.queries import signed_off_period_ids
@@ -98,26 +98,27 @@ def periods_signed_off_now(period_ids) -> set[int]:
     )
 
 
-def latest_signed_off_periods(limit: int) -> list[tuple[ReportingPeriod, ProgrammeReport]]:
-    """The newest periods with a signed-off revision, newest first, each with its latest signed-off revision."""
+def latest_signed_off_periods(programme_id: int, limit: int) -> list[tuple[ReportingPeriod, ProgrammeReport]]:
+    """The programme's newest periods with a signed-off revision, newest first, each with its latest signed-off revision."""
     latest = _latest_signed_off_revision()
     rows = db.session.execute(
         sa.select(ReportingPeriod, ProgrammeReport)
         .join(latest, latest.c.period_id == ReportingPeriod.id)
         .join(ProgrammeReport, sa.and_(ProgrammeReport.period_id == latest.c.period_id, ProgrammeReport.revision == latest.c.revision))
+        .where(ReportingPeriod.programme_id == programme_id)
         .order_by(ReportingPeriod.start_date.desc())
         .limit(limit)
     )
     return [(period, report) for period, report in rows]
 
 
-def signed_off_details(workstream_ids) -> dict[int, dict]:
+def signed_off_details(programme_id: int, workstream_ids) -> dict[int, dict]:
     """Each workstream's details as the newest signed-off period holding it has them (absent if none does).
 
     The newest signed-off period usually holds every workstream, so it is read first and alone; only
     workstreams it lacks are looked for further back."""
     wanted = set(workstream_ids)
-    periods = signed_off_period_list()
+    periods = signed_off_period_list(programme_id)
     if not wanted or not periods:
         return {}
     found = dict(
@@ -164,25 +165,25 @@ def signed_off_ratings(workstream_ids, period_ids) -> dict[tuple[int, int], RAG 
     return {(workstream_id, period_id): rag for workstream_id, period_id, rag in rows}
 
 
-def signed_off_sections_of(workstream_id: int) -> list[tuple[ReportingPeriod, SignedOffSection]]:
+def signed_off_sections_of(workstream: Workstream) -> list[tuple[ReportingPeriod, SignedOffSection]]:
     """The workstream's update in each signed-off period, as its latest signed-off revision holds it, newest first."""
-    periods = {period.id: period for period in all_periods()}
+    periods = {period.id: period for period in all_periods(workstream.programme_id)}
     sections = db.session.scalars(
-        _current(sa.select(SignedOffSection).where(SignedOffSection.workstream_id == workstream_id))
+        _current(sa.select(SignedOffSection).where(SignedOffSection.workstream_id == workstream.id))
     )
     found = [(periods[section.period_id], section) for section in sections]
     return sorted(found, key=lambda pair: pair[0].start_date, reverse=True)
 
 
-def signed_off_period_list() -> list[ReportingPeriod]:
-    """Periods with a signed-off revision, newest first."""
+def signed_off_period_list(programme_id: int) -> list[ReportingPeriod]:
+    """The programme's periods with a signed-off revision, newest first."""
     signed = signed_off_period_ids()
-    return [period for period in all_periods() if period.id in signed]
+    return [period for period in all_periods(programme_id) if period.id in signed]
 
 
-def signed_off_rag_history(workstream_ids, periods: int | None = None) -> dict[int, list[RatedPeriod]]:
+def signed_off_rag_history(programme_id: int, workstream_ids, periods: int | None = None) -> dict[int, list[RatedPeriod]]:
     """Like trends.rag_history, over signed-off periods only and with the ratings they were signed off with."""
-    chosen = signed_off_period_list()[::-1]
+    chosen = signed_off_period_list(programme_id)[::-1]
     if periods is not None:
         chosen = chosen[-periods:]
     ratings = signed_off_ratings(workstream_ids, [p.id for p in chosen])

@@ -20,6 +20,7 @@ class RatedPeriod:
 
 
 def rag_history(
+    programme_id: int,
     workstream_ids: list[int],
     up_to: dt.date | None = None,
     periods: int | None = None,
@@ -33,7 +34,7 @@ def rag_history(
     """
     chosen = [
         p
-        for p in reversed(all_periods())
+        for p in reversed(all_periods(programme_id))
         if (up_to is None or p.start_date <= up_to) and (period_ids is None or p.id in period_ids)
     ]
     if periods is not None:

@@ -6,8 +6,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import workflow
 from app.extensions import db, htmx
 from app.history import history_for_update
-from app.models import RoleAssignment, Workstream, WorkstreamUpdate
+from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUpdate
 from app.permissions import is_officer, require
+from app.programmes.access import in_programme
 from app.reports.queries import signed_off_revisions
 from app.reports.sections import section_for_officer, section_for_reader
 from app.update_rules import status_panel, submission_problems
@@ -37,15 +38,19 @@ def load_update(update_id: int, *, for_change: bool = False) -> WorkstreamUpdate
         selectinload(WorkstreamUpdate.risks),
     ]
     what = [joinedload(WorkstreamUpdate.workstream)] if for_change else page
-    update = db.session.get(WorkstreamUpdate, update_id, options=[joinedload(WorkstreamUpdate.period), *what])
+    update = db.session.get(
+        WorkstreamUpdate, update_id, options=[joinedload(WorkstreamUpdate.period).joinedload(ReportingPeriod.programme), *what]
+    )
     if update is None:
         abort(404)
     require("view_update", update)
+    in_programme(update.period.programme)
     return update
 
 
 def _page_context(update: WorkstreamUpdate, forms: dict | None = None) -> dict:
-    if is_officer(current_user):
+    officer = is_officer(current_user, update.period.programme_id)
+    if officer:
         section, report = section_for_officer(update)
     else:
         section, report = section_for_reader(update)
@@ -65,7 +70,7 @@ def _page_context(update: WorkstreamUpdate, forms: dict | None = None) -> dict:
         "problems": submission_problems(update) if "submit" in forms else {},
         "panel": status_panel(update, workflow.holders(update), signed_off=workflow.period_signed_off(update)),
         "history": history_for_update(update),
-        "is_officer": is_officer(current_user),
+        "is_officer": officer,
         "signed_off_revision": (signed_off_revisions(update.period) or [None])[-1],
     }
 
@@ -110,7 +115,7 @@ def review(update_id: int):
     from app.updates.review import build_review
 
     update = load_update(update_id)
-    if not is_officer(current_user):
+    if not is_officer(current_user, update.period.programme_id):
         # The review compares live rows; readers read the update as it was signed off.
         return redirect(url_for("updates.show", update_id=update.id))
     return render_template("updates/review.html", update=update, review=build_review(update))
