@@ -18,6 +18,7 @@ def page_paths(ids):
     """(name, path, people refused with 403) for every page."""
     return [
         ("my work", "/", set()),
+        ("programme", f"/programmes/{ids.programme}", set()),
         ("periods", f"/programmes/{ids.programme}/periods", set()),
         ("workstreams", f"/programmes/{ids.programme}/workstreams", set()),
         ("signed-off period", f"/periods/{ids.periods['sep_oct']}", set()),
@@ -102,6 +103,12 @@ def test_open_period_overview_shows_drafts_with_their_holders(signed_in, ids):
     assert table["Partnership working"] == ("Not yet rated", "Green/Amber")
     governance_row = re.search(r"Governance and decision making</a>.*?</tr>", html, re.S).group(0)
     assert "Draft" in governance_row and "Louisa Simpson" in governance_row
+
+
+@pytest.mark.parametrize("email, periods", [(HEIDI_ROBINSON, 3), (RICHARD_CARR, 2), (COMMITTEE_MEMBER, 2)])
+def test_the_programme_page_counts_only_the_periods_its_reader_may_see(ids, signed_in, email, periods):
+    html = signed_in(email).get(f"/programmes/{ids.programme}").get_data(as_text=True)
+    assert f"{periods} reporting periods" in html
 
 
 def test_readers_do_not_see_the_open_period_in_the_list(ids, signed_in):
