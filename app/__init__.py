@@ -24,6 +24,7 @@ ROUTE_MODULES = (
     "reports.routes",
     "reports.action_routes",
     "admin.routes",
+    "people.routes",
 )
 
 

@@ -1,9 +1,12 @@
-"""Command-line tasks: `flask users ...` for the PMO, `flask demo ...` for the demo data."""
+"""Command-line tasks: `flask users ...` for whoever runs the server (the same rules as the PMO's People
+pages, app/people/services.py), `flask demo ...` for the demo data."""
 from __future__ import annotations
+
+import contextlib
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
@@ -13,8 +16,10 @@ from app.extensions import db
 from app.maintenance_cli import register_maintenance_cli
 from app.models import Programme, Role, RoleAssignment, User, Workstream
 from app.models.users import normalise_email
+from app.people import services as people
+from app.people.services import Grant, PeopleChangeRefused
 
-users_cli = AppGroup("users", help="Create people and grant them roles.")
+users_cli = AppGroup("users", help="People: invite them, grant and revoke their roles, deactivate accounts.")
 demo_cli = AppGroup("demo", help="The demo data from the Sep–Oct 2023 programme report.")
 mail_cli = AppGroup("mail", help="The email outbox.")
 packs_cli = AppGroup("packs", help="Signed-off board packs (PDF and Word).")
@@ -72,54 +77,185 @@ def find_programme(name: str | None) -> Programme:
 programme_option = click.option("--programme", "programme_name", help="Programme name or id (needed when there are several).")
 
 
+def _workstream(programme: Programme, code: str) -> Workstream:
+    workstream = db.session.scalar(
+        sa.select(Workstream).where(Workstream.programme_id == programme.id, Workstream.code == code.strip().upper())
+    )
+    if workstream is None:
+        raise click.ClickException(f"No workstream has the code {code}.")
+    return workstream
+
+
+def _grants(role: str, workstream_codes: tuple[str, ...], programme: Programme) -> list[Grant]:
+    """The role named, programme-wide or for each workstream named, as the people services take it."""
+    chosen = ROLE_NAMES[role]
+    if chosen.is_workstream_role and not workstream_codes:
+        raise click.ClickException(f"{chosen.label} is a workstream role: name the workstream with --workstream.")
+    if not chosen.is_workstream_role and workstream_codes:
+        raise click.ClickException(f"{chosen.label} is a programme-wide role: leave out --workstream.")
+    if not workstream_codes:
+        return [(chosen, None)]
+    return [(chosen, _workstream(programme, code)) for code in workstream_codes]
+
+
+@contextlib.contextmanager
+def _people_change():
+    """A change by the people services, committed; a refusal is the command's error."""
+    try:
+        yield
+    except PeopleChangeRefused as refusal:
+        db.session.rollback()
+        raise click.ClickException(refusal.message) from None
+    db.session.commit()
+
+
+role_argument = click.argument("role", type=click.Choice(sorted(ROLE_NAMES)))
+workstreams_option = click.option(
+    "--workstream", "workstream_codes", multiple=True,
+    help="Workstream code, for project manager, sponsor, PMO support (repeat it for several).",
+)
+
+
 @users_cli.command("grant")
 @click.argument("email")
-@click.argument("role", type=click.Choice(sorted(ROLE_NAMES)))
-@click.option("--workstream", "workstream_code", help="Workstream code, for project manager, sponsor, PMO support.")
+@role_argument
+@workstreams_option
 @programme_option
-def grant_role(email: str, role: str, workstream_code: str | None, programme_name: str | None) -> None:
+def grant_role(email: str, role: str, workstream_codes: tuple[str, ...], programme_name: str | None) -> None:
     """Give a person a role, programme-wide or for one workstream."""
     user = _find_user(email)
     programme = find_programme(programme_name)
-    chosen = ROLE_NAMES[role]
-    workstream = None
-    if chosen.is_workstream_role:
-        if not workstream_code:
-            raise click.ClickException(f"{chosen.label} is a workstream role: name the workstream with --workstream.")
-        workstream = db.session.scalar(
-            sa.select(Workstream).where(Workstream.programme_id == programme.id, Workstream.code == workstream_code.upper())
+    for chosen, workstream in _grants(role, workstream_codes, programme):
+        with _people_change():
+            granted = people.grant_role(user, chosen, programme, workstream=workstream, actor=None)
+        what = people.describe_grant(chosen, workstream, programme)
+        click.echo(f"{user.name} is now {what}." if granted else f"{user.name} already holds that role.")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@role_argument
+@workstreams_option
+@programme_option
+def revoke_role(email: str, role: str, workstream_codes: tuple[str, ...], programme_name: str | None) -> None:
+    """Take a role away from a person (never the last PMO's)."""
+    user = _find_user(email)
+    programme = find_programme(programme_name)
+    for chosen, workstream in _grants(role, workstream_codes, programme):
+        what = people.describe_grant(chosen, workstream, programme)
+        held = next(
+            (
+                a for a in user.role_assignments
+                if a.role is chosen and a.programme_id == programme.id
+                and a.workstream_id == (workstream.id if workstream else None)
+            ),
+            None,
         )
-        if workstream is None:
-            raise click.ClickException(f"No workstream has the code {workstream_code}.")
-    elif workstream_code:
-        raise click.ClickException(f"{chosen.label} is a programme-wide role: leave out --workstream.")
-    held = any(
-        a.role is chosen and a.programme_id == programme.id and a.workstream_id == (workstream.id if workstream else None)
-        for a in user.role_assignments
-    )
-    if held:
-        click.echo(f"{user.name} already holds that role.")
+        if held is None:
+            click.echo(f"{user.name} does not hold that role.")
+            continue
+        with _people_change():
+            people.revoke_role(held, actor=None)
+        click.echo(f"{user.name} is no longer {what}.")
+
+
+@users_cli.command("invite")
+@click.argument("email")
+@role_argument
+@click.option("--name", required=True, help="Full name, as shown on reports.")
+@workstreams_option
+@programme_option
+def invite_user(email: str, role: str, name: str, workstream_codes: tuple[str, ...], programme_name: str | None) -> None:
+    """Invite a person by email with a role: an account without a password, and a single-use link to set one
+    (emailed when mail is configured, printed otherwise). An email that already has an account gets the role."""
+    programme = find_programme(programme_name)
+    grants = _grants(role, workstream_codes, programme)
+    with _people_change():
+        invitation = people.invite_person(programme, name=name, email=email, grants=grants, actor=None)
+    person = invitation.person
+    granted = "; ".join(people.describe_grant(a.role, a.workstream, programme) for a in invitation.granted)
+    if not invitation.created:
+        click.echo(
+            f"{person.email} already has an account ({person.name}): "
+            + (f"they are now {granted}." if granted else "they already hold that role.")
+        )
         return
-    assignment = RoleAssignment(user=user, role=chosen, programme=programme, workstream=workstream)
-    db.session.add(assignment)
-    db.session.flush()
-    audit.record(
-        "grant_role",
-        assignment,
-        actor=None,
-        workstream_id=workstream.id if workstream else None,
-        comment=f"{user.email}: {chosen.label}",
-    )
-    db.session.commit()
-    where = f" for {workstream.title}" if workstream else f" in {programme.name}"
-    click.echo(f"{user.name} is now {chosen.label}{where}.")
+    click.echo(f"Invited {person.name} <{person.email}> as {granted}.")
+    _hand_over_link(invitation.link)
+
+
+@users_cli.command("resend-invitation")
+@click.argument("email")
+@programme_option
+def resend_invitation(email: str, programme_name: str | None) -> None:
+    """Send a new invitation to someone who has not yet set a password (the earlier link stops working)."""
+    user = _find_user(email)
+    programme = find_programme(programme_name)
+    if programme.id not in user.programme_ids:
+        raise click.ClickException(f"{user.name} holds no role in {programme.name}.")
+    with _people_change():
+        link = people.resend_invitation(user, programme, actor=None)
+    click.echo(f"Sent {user.name} a new invitation.")
+    _hand_over_link(link)
+
+
+@users_cli.command("create-first-pmo")
+@click.option("--name", required=True, help="Full name, as shown on reports.")
+@click.option("--email", required=True)
+def create_first_pmo(name: str, email: str) -> None:
+    """On an empty database: create the first person, who may create programmes (and is PMO of each one they
+    create), and give them a single-use link to set their password."""
+    with _people_change():
+        person, link = people.create_first_pmo(name=name, email=email)
+    click.echo(f"Created {person.name} <{person.email}>, who may create programmes.")
+    _hand_over_link(link)
+
+
+def _hand_over_link(link: str | None) -> None:
+    from app.notifications import deliver_pending, smtp_configured
+
+    days = current_app.config["INVITATION_LINK_DAYS"]
+    if smtp_configured():
+        deliver_pending()
+        click.echo(f"Emailed them a link to choose their password (it works once, within {days} days).")
+    else:
+        click.echo(
+            "Email is not configured (MAIL_SERVER), so give them this link to choose their password; it works once, "
+            f"within {days} days:\n{link}"
+        )
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Stop a person signing in, ending their sessions at once (never the last PMO of a programme)."""
+    user = _find_user(email)
+    with _people_change():
+        changed = people.deactivate_person(user, actor=None)
+    click.echo(f"{user.name} can no longer sign in." if changed else f"{user.name}'s account was already deactivated.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate_user(email: str) -> None:
+    """Let a deactivated person sign in again."""
+    user = _find_user(email)
+    with _people_change():
+        changed = people.reactivate_person(user, actor=None)
+    click.echo(f"{user.name} can sign in again." if changed else f"{user.name}'s account was already active.")
 
 
 @users_cli.command("list")
-def list_users() -> None:
-    """Everyone, with their roles."""
-    for user in db.session.scalars(sa.select(User).order_by(User.name)):
-        click.echo(f"{user.name} <{user.email}>{'' if user.active else ' (deactivated)'}: {describe_roles(user)}")
+@programme_option
+def list_users(programme_name: str | None) -> None:
+    """Everyone, with their roles; with --programme, those who hold a role in it."""
+    users = sa.select(User).order_by(User.name)
+    if programme_name is not None:
+        programme = find_programme(programme_name)
+        users = users.where(User.id.in_(sa.select(RoleAssignment.user_id).where(RoleAssignment.programme_id == programme.id)))
+    for user in db.session.scalars(users):
+        standing = " (deactivated)" if not user.active else "" if user.has_password else " (invited, no password yet)"
+        click.echo(f"{user.name} <{user.email}>{standing}: {describe_roles(user)}")
 
 
 def describe_roles(user: User) -> str:

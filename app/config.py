@@ -27,6 +27,11 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "waymark@localhost")
+    # The service's address, for the links in email sent from a command (`flask users invite`); pages use
+    # the address they were asked for.
+    BASE_URL = os.environ.get("WAYMARK_BASE_URL", "http://localhost:5000")
+    # An invitation link (to set a first password) works once, for this many days; a reset link for an hour.
+    INVITATION_LINK_DAYS = int(os.environ.get("WAYMARK_INVITATION_LINK_DAYS", "7"))
     # Password hashing: werkzeug's scrypt (memory-hard KDF) unless a test config lowers the cost.
     PASSWORD_HASH_METHOD = "scrypt"
     PRODUCTION = False

@@ -1,7 +1,7 @@
 """What every Waymark form shares: the version it was based on, trimmed text, limits, and how a
 workflow refusal's messages reach the fields."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField
+from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -64,6 +64,10 @@ class ChoiceRadioField(_KnownChoice, RadioField):
 
 class ChoiceSelectField(_KnownChoice, SelectField):
     pass
+
+
+class ChoicesCheckboxField(_KnownChoice, SelectMultipleField):
+    """Checkboxes, each value one of the choices."""
 
 
 class VersionedForm(FlaskForm):

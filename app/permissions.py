@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from app.models import Programme, ReportingPeriod, Role, UpdateState, User, Workstream, WorkstreamUpdate
+from app.models import OutboxMessage, Programme, ReportingPeriod, Role, UpdateState, User, Workstream, WorkstreamUpdate
 from app.models.users import WORKSTREAM_ROLES
 from app.workflow import TRANSITIONS, edit_refusal, may
 
@@ -65,6 +65,24 @@ def _can_administer(user: User, programme: Programme) -> bool:
     return user.has_role(Role.PMO, programme.id)
 
 
+def administered_programme_ids(user: User) -> set[int]:
+    """The programmes this person is PMO of."""
+    return {a.programme_id for a in user.role_assignments if a.role is Role.PMO}
+
+
+def _can_change_access(user: User, person: User) -> bool:
+    """Deactivating (or reactivating) an account: the account is shared by every programme its holder works
+    in, so a PMO may do it only when they are PMO of each of those programmes (otherwise they revoke the
+    roles held in theirs, and the other programmes keep theirs). Someone who may create programmes (who set
+    the service up) is deactivated only by another who may. Never one's own account; and not an account
+    with no role anywhere, which no programme answers for (the command line can)."""
+    if person.id == user.id or not person.programme_ids:
+        return False
+    if person.may_create_programmes and not user.may_create_programmes:
+        return False
+    return person.programme_ids <= administered_programme_ids(user)
+
+
 def _can_create_programme(user: User, _target=None) -> bool:
     return user.may_create_programmes
 
@@ -72,6 +90,15 @@ def _can_create_programme(user: User, _target=None) -> bool:
 def _can_administer_service(user: User, _target=None) -> bool:
     """The service's own pages (the email outbox): whoever may create programmes, or a PMO of any."""
     return user.may_create_programmes or any(a.role is Role.PMO for a in user.role_assignments)
+
+
+def _can_view_message(user: User, message: OutboxMessage) -> bool:
+    """An email in the outbox: a PMO reads their own programmes' email, never another programme's. Account
+    emails that belong to no programme (password links, the first PMO's invitation) only whoever may create
+    programmes, who answers for the service itself."""
+    if message.programme_id is None:
+        return user.may_create_programmes
+    return user.has_role(Role.PMO, message.programme_id)
 
 
 def _period_signed_off(period: ReportingPeriod) -> bool:
@@ -99,6 +126,8 @@ RULES: dict[str, Callable[[User, object], bool]] = {
     "administer": _can_administer,
     "create_programme": _can_create_programme,
     "administer_service": _can_administer_service,
+    "change_access": _can_change_access,
+    "view_message": _can_view_message,
     "edit": _can_edit,
     # The workflow's transitions, decided by its table.
     **{action: _transition_rule(action) for action in TRANSITIONS},

@@ -35,7 +35,7 @@ def nav_items():
         here = {"programme_id": programme.id}
         items += [("periods.index", "Reporting periods", here), ("workstreams.index", "Workstreams", here)]
         if can(current_user, "administer", programme):
-            items += [("admin.users", "People", {})]
+            items += [("people.index", "People", here)]
     elif len(current_user.programme_ids) > 1 or can(current_user, "create_programme"):
         items.append(("programmes.index", "Programmes", {}))
     if can(current_user, "administer_service"):

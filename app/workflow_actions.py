@@ -57,6 +57,7 @@ def submit(update: WorkstreamUpdate, user: User) -> WorkstreamUpdate:
         f"{title}: highlight report for {period} submitted for your approval",
         f"{user.name} submitted the {title} highlight report for {period}.\n\n"
         f"Review it, then approve it or return it with your reasons:\n{_update_link(update)}\n",
+        programme_id=update.period.programme_id,
     )
     return update
 
@@ -72,6 +73,7 @@ def return_update(update: WorkstreamUpdate, user: User, reason: str) -> Workstre
         f"{title}: highlight report for {period} returned",
         f"{user.name} returned the {title} highlight report for {period}.\n\nReasons:\n{update.return_reason}\n\n"
         f"Revise it and submit it again:\n{_update_link(update)}\n",
+        programme_id=update.period.programme_id,
     )
     return update
 
@@ -99,6 +101,7 @@ def approve(
         f"{title}: highlight report for {period} approved",
         f"{user.name} approved the {title} highlight report for {period} with an agreed rating of {agreed.label}.\n\n"
         f"{_update_link(update)}\n",
+        programme_id=update.period.programme_id,
     )
     db.session.flush()
     if all(row.rating_is_agreed for row in period_status(update.period)):
@@ -109,6 +112,7 @@ def approve(
             f"All workstream highlight reports for {period} are approved. Once the lead executive director's "
             f"overview is written, the programme report can be signed off:\n"
             f"{url_for('periods.show', period_id=update.period_id, _external=True)}\n",
+            programme_id=update.period.programme_id,
         )
     return update
 
@@ -137,6 +141,7 @@ def sign_off(report: ProgrammeReport, user: User, cmt_meeting_date: dt.date) -> 
         f"{user.name} recorded the CMT sign-off of the programme report for {period}, revision {report.revision}, "
         f"at the CMT meeting of {cmt_meeting_date:%-d %B %Y}. It is now locked.\n\n"
         f"Content fingerprint (SHA-256): {report.content_fingerprint}\n\n{_period_link(report)}\n",
+        programme_id=programme_id,
     )
     return report
 
@@ -180,6 +185,7 @@ def reopen(report: ProgrammeReport, user: User, reason: str, workstream_ids: lis
         f"Reason:\n{revision.reopen_reason}\n\nWorkstreams reopened: "
         + ", ".join(u.workstream.title for u in updates)
         + f"\n\n{_period_link(report)}\n",
+        programme_id=report.period.programme_id,
     )
     return revision
 

@@ -21,7 +21,10 @@ Written from the product's rules, not from the app's code:
 * The lead executive director writes the programme overview while the report is open. A CMT member signs
   the report off (refused as not ready, "conflict", until every update is approved and the overview is
   written) and reopens a signed-off report as a new revision.
-* The PMO administers the service: the outbox, the people who can sign in.
+* The PMO administers the service's outbox (reading their own programmes' email) and their programme's
+  people: who holds what, inviting someone, giving and taking away roles (not their own), naming each
+  workstream's team, deactivating and reactivating accounts of people who work only in programmes they are
+  PMO of (the programme member and former member here are).
 * Anyone signed in manages their own account (changes their password) and can sign out.
 
 Each update state is one case (tests/test_authorization.py builds them on the Governance workstream):
@@ -57,12 +60,15 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import (
     RAG,
+    LinkPurpose,
     Milestone,
     PasswordResetToken,
     ProgrammeReport,
     ReportState,
     Risk,
     RiskStatus,
+    Role,
+    RoleAssignment,
     UpdateState,
     User,
     WorkstreamUpdate,
@@ -245,12 +251,26 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
     },
     "updates.reopen_risk": {"POST /updates/<update_id>/risks/<row_id>/reopen": EDIT_UPDATE},
     "admin.outbox": {"GET /outbox": PMO_ONLY},
-    "admin.users": {"GET /admin/users": PMO_ONLY},
-    "admin.change_access": {
-        # Another person's account (not the PMO's own).
-        "POST /admin/users/<user_id>/deactivate": PMO_ONLY,
-        "POST /admin/users/<user_id>/reactivate": PMO_ONLY,
+    # The programme's people, and each workstream's team: its PMO. The person is the programme member (the
+    # former member to reactivate, the invited person to invite again); the role removed is the member's.
+    "people.index": {"GET /programmes/<programme_id>/people": PMO_ONLY},
+    "people.invite": {
+        "GET /programmes/<programme_id>/people/invite": PMO_ONLY,
+        "POST /programmes/<programme_id>/people/invite": PMO_ONLY,
     },
+    "people.show": {"GET /programmes/<programme_id>/people/<user_id>": PMO_ONLY},
+    "people.grant": {"POST /programmes/<programme_id>/people/<user_id>/roles": PMO_ONLY},
+    "people.revoke": {"POST /programmes/<programme_id>/people/<user_id>/roles/<assignment_id>/revoke": PMO_ONLY},
+    "people.resend_invitation": {"POST /programmes/<programme_id>/people/<user_id>/invitation": PMO_ONLY},
+    "people.change_access": {
+        "POST /programmes/<programme_id>/people/<user_id>/deactivate": PMO_ONLY,
+        "POST /programmes/<programme_id>/people/<user_id>/reactivate": PMO_ONLY,
+    },
+    "people.workstream_team": {
+        "GET /workstreams/<workstream_id>/people": PMO_ONLY,
+        "POST /workstreams/<workstream_id>/people": PMO_ONLY,
+    },
+    "people.remove_from_workstream": {"POST /workstreams/<workstream_id>/people/<assignment_id>/remove": PMO_ONLY},
 }
 
 
@@ -429,10 +449,51 @@ def reopens_risk(seen: Seen) -> None:
 
 def changes_access(seen: Seen) -> None:
     deactivating = seen.fixed["action"] == "deactivate"
-    user_id = seen.objects.holder_id if deactivating else seen.objects.former_holder_id
+    user_id = seen.objects.member_id if deactivating else seen.objects.former_member_id
     user = db.session.get(User, user_id)
     assert user.active is not deactivating
     assert user.session_token != seen.objects.session_tokens[user_id], "their sessions did not end"
+
+
+def _holds(user_id: int, role: str, workstream_id: int | None, programme_id: int) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(RoleAssignment).where(
+            RoleAssignment.user_id == user_id, RoleAssignment.role == Role[role],
+            RoleAssignment.workstream_id.is_(None) if workstream_id is None else RoleAssignment.workstream_id == workstream_id,
+            RoleAssignment.programme_id == programme_id,
+        )
+    ) == 1
+
+
+def invites_person(seen: Seen) -> None:
+    user = db.session.scalar(sa.select(User).where(User.email == seen.form["email"]))
+    assert user is not None and user.name == seen.form["name"], "no account was created"
+    assert not user.has_password, "the account has a password"
+    assert _holds(user.id, "VIEWER", None, seen.objects.programme_id), "the role was not given"
+    link = db.session.scalar(sa.select(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
+    assert link is not None and link.purpose is LinkPurpose.INVITATION, "no invitation link"
+
+
+def grants_role(seen: Seen) -> None:
+    assert _holds(seen.objects.member_id, seen.form["role"], None, seen.objects.programme_id)
+
+
+def names_workstream_person(seen: Seen) -> None:
+    assert _holds(seen.objects.member_id, seen.form["role"], seen.objects.workstream_id, seen.objects.programme_id)
+
+
+def revokes_role(seen: Seen) -> None:
+    assert db.session.get(RoleAssignment, seen.objects.member_assignment_id) is None, "the role is still held"
+
+
+def invites_again(seen: Seen) -> None:
+    links = db.session.scalars(
+        sa.select(PasswordResetToken).where(
+            PasswordResetToken.user_id == seen.objects.invitee_id, PasswordResetToken.purpose == LinkPurpose.INVITATION,
+            PasswordResetToken.used_at.is_(None),
+        )
+    ).all()
+    assert len(links) == 1 and links[0].token_hash != seen.objects.invitation_token_hash, "no new invitation link"
 
 
 EFFECTS: dict[str, Effect] = {
@@ -461,6 +522,12 @@ EFFECTS: dict[str, Effect] = {
     "POST /updates/<update_id>/risks/<row_id>/move-down": moves_row,
     "POST /updates/<update_id>/risks/<row_id>/close": closes_risk,
     "POST /updates/<update_id>/risks/<row_id>/reopen": reopens_risk,
-    "POST /admin/users/<user_id>/deactivate": changes_access,
-    "POST /admin/users/<user_id>/reactivate": changes_access,
+    "POST /programmes/<programme_id>/people/invite": invites_person,
+    "POST /programmes/<programme_id>/people/<user_id>/roles": grants_role,
+    "POST /programmes/<programme_id>/people/<user_id>/roles/<assignment_id>/revoke": revokes_role,
+    "POST /programmes/<programme_id>/people/<user_id>/invitation": invites_again,
+    "POST /programmes/<programme_id>/people/<user_id>/deactivate": changes_access,
+    "POST /programmes/<programme_id>/people/<user_id>/reactivate": changes_access,
+    "POST /workstreams/<workstream_id>/people": names_workstream_person,
+    "POST /workstreams/<workstream_id>/people/<assignment_id>/remove": revokes_role,
 }

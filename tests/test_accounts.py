@@ -158,18 +158,20 @@ def test_an_expired_reset_link_is_refused(app, client):
     assert client.get(link).status_code == 404
 
 
-def test_only_the_pmo_manages_access_and_deactivation_ends_sessions_at_once(app, signed_in):
+def test_only_the_pmo_manages_access_and_deactivation_ends_sessions_at_once(app, signed_in, ids):
     target = user(app, LOUISA_SIMPSON)
     victim = signed_in(LOUISA_SIMPSON)
-    assert signed_in(NICK_BELL).get("/admin/users").status_code == 403
+    people = f"/programmes/{ids.programme}/people"
+    assert signed_in(NICK_BELL).get(people).status_code == 403
     pmo = signed_in(HEIDI_ROBINSON)
-    assert LOUISA_SIMPSON in pmo.get("/admin/users").get_data(as_text=True)
-    assert pmo.post(f"/admin/users/{target.id}/deactivate", data={"csrf_token": token_of(pmo)}).status_code == 302
+    assert LOUISA_SIMPSON in pmo.get(people).get_data(as_text=True)
+    person = f"{people}/{target.id}"
+    assert pmo.post(f"{person}/deactivate", data={"csrf_token": token_of(pmo)}).status_code == 302
     assert victim.get("/").status_code == 302
     assert sign_in(app.test_client(), LOUISA_SIMPSON).status_code == 400
     pmo_id = user(app, HEIDI_ROBINSON).id
-    assert pmo.post(f"/admin/users/{pmo_id}/deactivate", data={"csrf_token": token_of(pmo)}).status_code == 409
-    assert pmo.post(f"/admin/users/{target.id}/reactivate", data={"csrf_token": token_of(pmo)}).status_code == 302
+    assert pmo.post(f"{people}/{pmo_id}/deactivate", data={"csrf_token": token_of(pmo)}).status_code == 409
+    assert pmo.post(f"{person}/reactivate", data={"csrf_token": token_of(pmo)}).status_code == 302
     assert sign_in(app.test_client(), LOUISA_SIMPSON).status_code == 302
 
 

@@ -31,6 +31,7 @@ from app.extensions import db, login_manager
 from app.models import (
     RAG,
     AuditEvent,
+    LinkPurpose,
     Milestone,
     MilestoneKind,
     OutboxMessage,
@@ -78,18 +79,24 @@ ACCOUNTS_ONLY = {
     "POST /sign-out",
     "POST /account",
     "POST /password/reset/<token>",
-    "POST /admin/users/<user_id>/deactivate",
-    "POST /admin/users/<user_id>/reactivate",
+    "POST /programmes/<programme_id>/people/<user_id>/deactivate",
+    "POST /programmes/<programme_id>/people/<user_id>/reactivate",
 }
 
 PERSONA_PASSWORD = "persona-password-for-the-matrix"
 NEW_PASSWORD = "violet harbour lantern 1987"
 # An account that is none of the personas: signed into by the signed-out visitor, reset by the emailed
-# link, deactivated by the PMO; and a deactivated one, for the PMO to reactivate.
+# link.
 HOLDER_EMAIL = "account.holder@example.org"
 HOLDER_PASSWORD = "holder-password-for-the-matrix"
-FORMER_HOLDER_EMAIL = "former.holder@example.org"
 RESET_TOKEN = "a-reset-link-token-for-the-authorisation-matrix"
+# The programme's people the PMO's people pages act on, none of them a persona: a project manager of
+# Governance (given a role, losing that one, deactivated), a deactivated one (reactivated), and someone
+# invited who has not yet set a password (invited again).
+MEMBER_EMAIL = "programme.member@example.org"
+FORMER_MEMBER_EMAIL = "former.member@example.org"
+INVITEE_EMAIL = "invited.person@example.org"
+INVITATION_TOKEN = "an-invitation-token-for-the-authorisation-matrix"
 STATIC_FILE = "images/waymark.svg"
 # Someone who is none of the personas completes and approves the submitted and approved updates.
 
@@ -155,7 +162,11 @@ class Objects:
     rows: dict  # "next-milestones", "risks", "closed risk" -> {"id": ..., "position": ..., "description": ...}
     milestones_this_period: int
     holder_id: int
-    former_holder_id: int
+    member_id: int
+    member_assignment_id: int
+    former_member_id: int
+    invitee_id: int
+    invitation_token_hash: str
     persona_ids: dict
     session_tokens: dict  # user id -> the session token built (an ended session replaces it)
 
@@ -191,16 +202,30 @@ def build(state: str, ids) -> Objects:
         persona_ids[name] = person
     holder = User(name="Account Holder", email=HOLDER_EMAIL, session_token="account-holder-session")
     holder.set_password(HOLDER_PASSWORD)
-    former = User(name="Former Holder", email=FORMER_HOLDER_EMAIL, session_token="former-holder-session", active=False)
+    member_assignment = RoleAssignment(role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["GOV"], programme_id=ids.programme)
+    member = User(name="Programme Member", email=MEMBER_EMAIL, session_token="programme-member-session",
+                  role_assignments=[member_assignment])
+    member.set_password(HOLDER_PASSWORD)
+    former = User(name="Former Member", email=FORMER_MEMBER_EMAIL, session_token="former-member-session", active=False,
+                  role_assignments=[RoleAssignment(role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["PPD"],
+                                                   programme_id=ids.programme)])
     former.set_password(HOLDER_PASSWORD)
-    db.session.add_all([holder, former])
-    db.session.add(
+    invitee = User(name="Invited Person", email=INVITEE_EMAIL, session_token="invited-person-session",
+                   role_assignments=[RoleAssignment(role=Role.VIEWER, programme_id=ids.programme)])
+    db.session.add_all([holder, member, former, invitee])
+    db.session.add_all([
         PasswordResetToken(
             user=holder,
             token_hash=hashlib.sha256(RESET_TOKEN.encode()).hexdigest(),
             expires_at=utcnow() + dt.timedelta(hours=1),
-        )
-    )
+        ),
+        PasswordResetToken(
+            user=invitee,
+            token_hash=hashlib.sha256(INVITATION_TOKEN.encode()).hexdigest(),
+            expires_at=utcnow() + dt.timedelta(days=7),
+            purpose=LinkPurpose.INVITATION,
+        ),
+    ])
     if state == "locked":
         period_id = ids.periods["sep_oct"]
         update = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
@@ -260,9 +285,15 @@ def build(state: str, ids) -> Objects:
         },
         milestones_this_period=len(update.milestones_this_period),
         holder_id=holder.id,
-        former_holder_id=former.id,
+        member_id=member.id,
+        member_assignment_id=member_assignment.id,
+        former_member_id=former.id,
+        invitee_id=invitee.id,
+        invitation_token_hash=hashlib.sha256(INVITATION_TOKEN.encode()).hexdigest(),
         persona_ids={name: person.id for name, person in persona_ids.items()},
-        session_tokens={person.id: person.session_token for person in [holder, former, *persona_ids.values()]},
+        session_tokens={
+            person.id: person.session_token for person in [holder, member, former, invitee, *persona_ids.values()]
+        },
     )
 
 
@@ -353,7 +384,14 @@ def url_values(route: Route, objects: Objects) -> dict:
         elif name == "token":
             values[name] = RESET_TOKEN
         elif name == "user_id":
-            values[name] = objects.former_holder_id if fixed.get("action") == "reactivate" else objects.holder_id
+            if fixed.get("action") == "reactivate":
+                values[name] = objects.former_member_id
+            elif route.endpoint == "people.resend_invitation":
+                values[name] = objects.invitee_id
+            else:
+                values[name] = objects.member_id
+        elif name == "assignment_id":
+            values[name] = objects.member_assignment_id
         else:
             raise LookupError(f"{route.request}: decide how to fill the URL variable {name!r}")
     return values
@@ -412,6 +450,15 @@ def plausible_form(route: Route, objects: Objects) -> dict:
         return data
     if endpoint == "updates.close_risk":
         return {"closure_note": "The board papers are now on time."}
+    if endpoint == "people.invite":
+        return {"name": "Newly Invited", "email": "newly.invited@example.org", "programme_roles": ["VIEWER"],
+                "workstream_role": ""}
+    if endpoint == "people.grant":
+        return {"role": "IIB_MEMBER", "workstream_id": ""}
+    if endpoint == "people.workstream_team":
+        return {"user_id": objects.member_id, "role": "PMO_SUPPORT"}
+    if endpoint in ("people.revoke", "people.resend_invitation", "people.change_access", "people.remove_from_workstream"):
+        return {}
     raise LookupError(f"{route.request}: decide what plausible form data is")
 
 

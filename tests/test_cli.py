@@ -1,5 +1,8 @@
-"""The command-line tasks: `flask users create|grant|list` and `flask demo load|sign-ins`."""
+"""The command-line tasks: `flask users create|grant|revoke|invite|resend-invitation|deactivate|reactivate|
+create-first-pmo|list` and `flask demo load|sign-ins`."""
 from __future__ import annotations
+
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -8,7 +11,7 @@ from flask_migrate import upgrade
 from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import AuditEvent, Milestone, ReportingPeriod, Role, RoleAssignment, User, Workstream, WorkstreamUpdate
-from tests.conftest import build_app
+from tests.conftest import build_app, csrf_token, sign_in
 from tests.personas import (
     ANGELA_PROBERT, COMMITTEE_MEMBER, EVERYONE, HEIDI_ROBINSON, LOUISA_SIMPSON, NICK_BELL, THOMAS_FARMER,
 )
@@ -313,3 +316,128 @@ def test_users_create_refuses_a_blank_name_or_a_malformed_email(app):
     assert blank.exit_code != 0 and "full name" in blank.output
     malformed = runner.invoke(args=["users", "create", "--name", "A Person", "--email", "not-an-email", "--password", "a long enough password"])
     assert malformed.exit_code != 0 and "correct format" in malformed.output
+
+
+# --- users revoke / invite / resend-invitation / deactivate / reactivate / create-first-pmo -----------------
+
+
+def _link_path(output: str) -> str:
+    return re.search(r"http://localhost:5000(/password/reset/\S+)", output).group(1)
+
+
+def _set_password_from(app, path: str, password: str = GOOD_PASSWORD) -> None:
+    client = app.test_client()
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    token = csrf_token(page.get_data(as_text=True))
+    done = client.post(path, data={"csrf_token": token, "new_password": password, "confirm_password": password})
+    assert done.status_code == 302
+
+
+def test_users_revoke_takes_a_role_away_and_says_when_it_was_not_held(app):
+    result = invoke(app, "users", "revoke", LOUISA_SIMPSON, "project-manager", "--workstream", "GOV")
+    assert result.exit_code == 0, result.output
+    assert "Louisa Simpson is no longer Project manager for Governance and decision making." in result.output
+    assert roles_of(app, LOUISA_SIMPSON) == [(Role.PROJECT_MANAGER, "PRC")]
+    again = invoke(app, "users", "revoke", LOUISA_SIMPSON, "project-manager", "--workstream", "GOV")
+    assert again.exit_code == 0 and "Louisa Simpson does not hold that role." in again.output
+
+
+def test_users_revoke_refuses_the_last_pmos_pmo_role(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "revoke", HEIDI_ROBINSON, "pmo")
+    assert result.exit_code == 1
+    assert "Heidi Robinson is the last PMO of Improvement Plan" in result.output
+    assert table_counts(app) == before
+
+
+def test_users_invite_prints_a_link_without_mail_and_the_person_sets_a_password_with_it(app):
+    result = invoke(app, "users", "invite", "Dana.Newcomer@example.org", "sponsor", "--workstream", "GOV",
+                    "--workstream", "PRC", "--name", "Dana Newcomer")
+    assert result.exit_code == 0, result.output
+    assert ("Invited Dana Newcomer <dana.newcomer@example.org> as Sponsor for Governance and decision making; "
+            "Sponsor for Procurement.") in result.output
+    assert "Email is not configured (MAIL_SERVER)" in result.output
+    dana = user_with(app, "dana.newcomer@example.org")
+    assert dana.password_hash is None
+    assert roles_of(app, "dana.newcomer@example.org") == [(Role.SPONSOR, "GOV"), (Role.SPONSOR, "PRC")]
+    assert "Dana Newcomer <dana.newcomer@example.org> (invited, no password yet)" in invoke(app, "users", "list").output
+    _set_password_from(app, _link_path(result.output))
+    assert sign_in(app.test_client(), "dana.newcomer@example.org", GOOD_PASSWORD).status_code == 302
+    listed = invoke(app, "users", "list", "--programme", "Improvement Plan").output
+    assert "Dana Newcomer <dana.newcomer@example.org>: Sponsor" in listed
+
+
+def test_users_invite_of_an_existing_account_grants_the_role_only(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "invite", NICK_BELL, "viewer", "--name", "Nick")
+    assert result.exit_code == 0, result.output
+    assert f"{NICK_BELL} already has an account (Nick Bell): they are now Viewer in Improvement Plan." in result.output
+    assert table_counts(app)["User"] == before["User"]
+    assert "http://" not in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("not-an-email", "viewer", "--name", "A Person"), "Enter an email address in the correct format"),
+    (("a.person@example.org", "viewer", "--name", "  "), "Enter their full name"),
+    (("a.person@example.org", "sponsor", "--name", "A Person"), "Sponsor is a workstream role"),
+])
+def test_users_invite_refuses_what_the_pages_refuse(app, args, message):
+    before = table_counts(app)
+    result = invoke(app, "users", "invite", *args)
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert table_counts(app) == before
+
+
+def test_users_resend_invitation_gives_a_new_link_and_the_old_one_stops(app):
+    first = invoke(app, "users", "invite", "dana@example.org", "viewer", "--name", "Dana Newcomer")
+    again = invoke(app, "users", "resend-invitation", "dana@example.org")
+    assert again.exit_code == 0, again.output
+    assert app.test_client().get(_link_path(first.output)).status_code == 404
+    _set_password_from(app, _link_path(again.output))
+    refused = invoke(app, "users", "resend-invitation", "dana@example.org")
+    assert refused.exit_code == 1 and "has already set a password" in refused.output
+
+
+def test_users_deactivate_and_reactivate_an_account(app):
+    result = invoke(app, "users", "deactivate", LOUISA_SIMPSON)
+    assert result.exit_code == 0 and "Louisa Simpson can no longer sign in." in result.output
+    assert not user_with(app, LOUISA_SIMPSON).active
+    assert "Louisa Simpson <louisa.simpson@example.org> (deactivated)" in invoke(app, "users", "list").output
+    assert "already deactivated" in invoke(app, "users", "deactivate", LOUISA_SIMPSON).output
+    result = invoke(app, "users", "reactivate", LOUISA_SIMPSON)
+    assert result.exit_code == 0 and "Louisa Simpson can sign in again." in result.output
+    assert user_with(app, LOUISA_SIMPSON).active
+
+
+def test_users_deactivate_refuses_the_last_pmo(app):
+    result = invoke(app, "users", "deactivate", HEIDI_ROBINSON)
+    assert result.exit_code == 1
+    assert "Heidi Robinson is the last PMO of Improvement Plan" in result.output
+    assert user_with(app, HEIDI_ROBINSON).active
+
+
+def test_users_create_first_pmo_on_an_empty_database_prints_a_link_to_set_their_password(empty_app):
+    result = invoke(empty_app, "users", "create-first-pmo", "--name", "Pat First", "--email", "Pat.First@example.org")
+    assert result.exit_code == 0, result.output
+    assert "Created Pat First <pat.first@example.org>, who may create programmes." in result.output
+    pat = user_with(empty_app, "pat.first@example.org")
+    assert pat.may_create_programmes and pat.password_hash is None and pat.role_assignments == []
+    _set_password_from(empty_app, _link_path(result.output))
+    client = empty_app.test_client()
+    assert sign_in(client, "pat.first@example.org", GOOD_PASSWORD).status_code == 302
+    again = invoke(empty_app, "users", "create-first-pmo", "--name", "Sam Second", "--email", "sam@example.org")
+    assert again.exit_code == 1 and "People already have accounts" in again.output
+    assert user_with(empty_app, "sam@example.org") is None
+
+
+def test_users_create_first_pmo_emails_the_link_when_mail_is_configured(empty_app, monkeypatch):
+    from app.extensions import mail
+
+    sent = []
+    monkeypatch.setitem(empty_app.config, "MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setattr(mail, "send", sent.append)
+    result = invoke(empty_app, "users", "create-first-pmo", "--name", "Pat First", "--email", "pat@example.org")
+    assert result.exit_code == 0, result.output
+    assert "Emailed them a link to choose their password" in result.output and "http://" not in result.output
+    assert [m.recipients for m in sent] == [["pat@example.org"]] and "/password/reset/" in sent[0].body

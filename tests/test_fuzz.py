@@ -100,6 +100,7 @@ ALLOWED_ANSWERS = (OK, INVALID, CONFLICT)
 PASSWORD = "persona-password-for-the-fuzz"
 RESET_TOKEN = "a-reset-link-token-for-the-fuzz"
 HOLDER_EMAIL = "fuzz.account.holder@example.org"
+MEMBER_EMAIL = "fuzz.programme.member@example.org"
 # Who looks at the pages to find what their forms post.
 CRAWLERS = ("PM of this", "sponsor of this", "CMT member", "lead director", "PMO", "signed out")
 
@@ -267,7 +268,9 @@ class Fuzz:
             "period_id": [period, *others["period_id"]],
             "workstream_id": [ids.workstreams["GOV"], ids.workstreams["PPD"]],
             "row_id": objects["rows"].get(fixed.get("name", "risks"), objects["rows"]["risks"]),
-            "user_id": [objects["holder"], objects["personas"]["PMO"]],
+            "user_id": [objects["member"], objects["personas"]["PMO"], objects["holder"]],
+            "assignment_id": [objects["member_assignment"], objects["pmo_assignment"]],
+            "programme_id": [ids.programme],
             "revision": [1, 2],
             "token": [RESET_TOKEN],
             "filename": ["images/waymark.svg"],
@@ -325,6 +328,11 @@ def _build(ids) -> dict:
     holder = User(name="Fuzz Account Holder", email=HOLDER_EMAIL)
     holder.set_password(PASSWORD)
     db.session.add(holder)
+    # Someone of the programme (a project manager of Governance) for the PMO's people pages to act on.
+    member_assignment = RoleAssignment(role=Role.PROJECT_MANAGER, workstream_id=ids.workstreams["GOV"], programme_id=ids.programme)
+    member = User(name="Fuzz Programme Member", email=MEMBER_EMAIL, role_assignments=[member_assignment])
+    member.set_password(PASSWORD)
+    db.session.add(member)
     db.session.add(
         PasswordResetToken(
             user=holder, token_hash=hashlib.sha256(RESET_TOKEN.encode()).hexdigest(),
@@ -367,6 +375,9 @@ def _build(ids) -> dict:
             "risks": [risk.id, draft.risks_in_order[0].id, other.risks[0].id],
         },
         "holder": holder.id,
+        "member": member.id,
+        "member_assignment": member_assignment.id,
+        "pmo_assignment": personas["PMO"].role_assignments[0].id,
         "personas": {name: person.id for name, person in personas.items()},
     }
 

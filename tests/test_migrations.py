@@ -176,3 +176,41 @@ def test_an_existing_programmes_data_joins_one_programme_and_keeps_every_row(emp
             assert connection.execute(sa.text("SELECT may_create_programmes FROM user_account")).scalar()
             intro = connection.execute(sa.text("SELECT rag_methodology_intro FROM reporting_period")).scalar()
             assert intro.startswith("The Independent Improvement Board")
+
+
+def test_the_invitations_migration_lets_an_account_have_no_password_and_files_queued_email_under_its_programme(empty_app):
+    """Upgrading from 0007: the email already queued about the one programme joins it, account email joins none,
+    existing links are password resets, and an account may then be stored without a password."""
+    with empty_app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO programme (id, name, organisation, months_per_period, drafts_due_days_before_end, "
+                "approvals_due_days_after_drafts, sign_off_due_days_after_approvals, iib_meeting_days_after_sign_off, "
+                "rag_methodology_intro, rag_definitions, created_at) VALUES (1, 'Improvement Plan', '', 2, 4, 7, 7, 11, "
+                "'', '{}', CURRENT_TIMESTAMP)",
+                "INSERT INTO user_account (id, name, email, password_hash, active, created_at, session_token, "
+                "failed_sign_ins, may_create_programmes) VALUES (1, 'Heidi Robinson', 'heidi@example.org', 'x', TRUE, "
+                "CURRENT_TIMESTAMP, 'token', 0, TRUE)",
+                "INSERT INTO password_reset_token (id, user_id, token_hash, created_at, expires_at) "
+                "VALUES (1, 1, 'hash', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                "INSERT INTO outbox_message (id, created_at, reason, recipients, subject, body, last_error) "
+                "VALUES (1, CURRENT_TIMESTAMP, 'submit', '[]', 's', 'b', '')",
+                "INSERT INTO outbox_message (id, created_at, reason, recipients, subject, body, last_error) "
+                "VALUES (2, CURRENT_TIMESTAMP, 'password_reset', '[]', 's', 'b', '')",
+            ):
+                connection.execute(sa.text(statement))
+        upgrade()
+        with db.engine.begin() as connection:
+            assert connection.execute(sa.text("SELECT id, programme_id FROM outbox_message ORDER BY id")).all() == [
+                (1, 1), (2, None)
+            ]
+            assert connection.execute(sa.text("SELECT purpose FROM password_reset_token")).scalar() == "RESET"
+            connection.execute(sa.text(
+                "INSERT INTO user_account (id, name, email, password_hash, active, created_at, session_token, "
+                "failed_sign_ins, may_create_programmes) VALUES (2, 'Dana', 'dana@example.org', NULL, TRUE, "
+                "CURRENT_TIMESTAMP, 'token2', 0, FALSE)"
+            ))
+            with pytest.raises(sa.exc.IntegrityError):
+                with connection.begin_nested():
+                    connection.execute(sa.text("UPDATE password_reset_token SET purpose = 'OTHER'"))

@@ -208,6 +208,7 @@ class Walk:
                 ).all()),
             }
             self.revisions = db.session.execute(sa.select(ProgrammeReport.period_id, ProgrammeReport.revision)).all()
+            self.user_ids = list(db.session.scalars(sa.select(User.id)))
             db.session.remove()
         self.ids = ids
 
@@ -221,6 +222,8 @@ class Walk:
             return [{"workstream_id": w} for w in self.ids.workstreams.values()]
         if arguments == {"programme_id"}:
             return [{"programme_id": self.ids.programme}]
+        if arguments == {"programme_id", "user_id"}:
+            return [{"programme_id": self.ids.programme, "user_id": u} for u in self.user_ids]
         if arguments == {"update_id"}:
             return [{"update_id": u} for u in self.update_ids]
         if arguments == {"period_id", "revision"}:

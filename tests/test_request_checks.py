@@ -49,7 +49,7 @@ def test_an_id_outside_the_databases_range_is_not_found(signed_in, path, huge):
 
 
 @pytest.mark.parametrize("huge", TOO_BIG)
-@pytest.mark.parametrize("path", ["/updates/{}/submit", "/admin/users/{}/deactivate", "/updates/{}/edit"])
+@pytest.mark.parametrize("path", ["/updates/{}/submit", "/programmes/{}/people/invite", "/updates/{}/edit"])
 def test_a_post_to_an_id_outside_the_databases_range_is_not_found(signed_in, path, huge):
     client = signed_in(HEIDI_ROBINSON)
     token = csrf_token(client.get("/").get_data(as_text=True))

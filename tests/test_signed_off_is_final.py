@@ -40,7 +40,8 @@ from tests.personas import (
 
 STATE_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Signing in and out change who is signed in, not any content.
-# Accounts and sessions, not report content: covered by tests/test_accounts.py and the authorisation matrix.
+# Accounts, sessions and who holds which role, not report content: covered by tests/test_accounts.py,
+# tests/test_people.py and the authorisation matrix.
 AUTH_ENDPOINTS = {
     "auth.sign_in",
     "auth.sign_out",
@@ -48,7 +49,13 @@ AUTH_ENDPOINTS = {
     "auth.account",
     "auth.forgot_password",
     "auth.reset_password",
-    "admin.change_access",
+    "people.invite",
+    "people.grant",
+    "people.revoke",
+    "people.resend_invitation",
+    "people.change_access",
+    "people.workstream_team",
+    "people.remove_from_workstream",
 }
 # The one route that acts on a signed-off period by design: a CMT member reopens it as a new revision,
 # leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.

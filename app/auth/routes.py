@@ -20,6 +20,7 @@ from app.auth.services import (
     attempt_sign_in,
     change_password,
     end_sessions,
+    find_password_link,
     reset_password as reset_password_with,
     send_reset_link,
     usable_reset_token,
@@ -239,7 +240,8 @@ def reset_password(token: str):
         abort(429)
     reset = usable_reset_token(token)
     if reset is None:
-        return render_template("account/reset_expired.html"), 404
+        found = find_password_link(token)
+        return render_template("account/reset_expired.html", invitation=found is not None and found.is_invitation), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
         if problem := password_problem(form.new_password.data, reset.user.name, reset.user.email):
@@ -250,7 +252,10 @@ def reset_password(token: str):
             session.clear()
             flash("Your password has been set. Sign in with it.", "success")
             return redirect(url_for("auth.sign_in"))
-    return render_template("account/reset.html", form=form, token=token), 200 if not form.errors else 422
+    return (
+        render_template("account/reset.html", form=form, token=token, invitation=reset.is_invitation, person=reset.user),
+        200 if not form.errors else 422,
+    )
 
 
 def _safe_next(target: str | None) -> str:

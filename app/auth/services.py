@@ -7,11 +7,11 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app
 
 from app import audit, notifications
 from app.extensions import db
-from app.models import PasswordResetToken, User
+from app.models import LinkPurpose, PasswordResetToken, User
 from app.models.types import utcnow
 from app.models.users import check_password_in_constant_time, find_user
 
@@ -58,54 +58,97 @@ def end_sessions(user: User, reason: str, actor: User | None = None) -> None:
     audit.record("end_sessions", user, actor=actor, comment=reason)
 
 
-def change_password(user: User, new_password: str, *, actor: User | None, action: str) -> None:
+def change_password(user: User, new_password: str, *, actor: User | None, action: str, tell: bool = True) -> None:
+    """Set the password and end every session; `tell` the person by email (not when they have just set
+    their first one from an invitation: there was no password to take over)."""
     user.set_password(new_password)
     user.failed_sign_ins, user.locked_until = 0, None
     end_sessions(user, "Password changed", actor=actor)
     audit.record(action, user, actor=actor)
-    notifications.queue(
-        action,
-        [user],
-        "Your Waymark password has been changed",
-        "Your password was changed and you were signed out everywhere else.\n\n"
-        "If you did not do this, contact the Programme Management Office at once.\n",
-    )
+    if tell:
+        notifications.queue(
+            action,
+            [user],
+            "Your Waymark password has been changed",
+            "Your password was changed and you were signed out everywhere else.\n\n"
+            "If you did not do this, contact the Programme Management Office at once.\n",
+        )
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def send_reset_link(email: str) -> None:
-    """Email a single-use link to an active account with this address; do the same work either way."""
+def issue_password_link(user: User, purpose: LinkPurpose = LinkPurpose.RESET) -> str:
+    """A new single-use link for the person to set a password, as a full address. An invitation replaces any
+    earlier invitation of theirs (only the latest one sent works) and lives INVITATION_LINK_DAYS; a reset link
+    an hour."""
     token = secrets.token_urlsafe(32)
+    if purpose is LinkPurpose.INVITATION:
+        lifetime = dt.timedelta(days=current_app.config["INVITATION_LINK_DAYS"])
+        # The earlier invitations are used up (kept, so their page can say a newer one was sent).
+        db.session.execute(
+            sa.update(PasswordResetToken)
+            .where(
+                PasswordResetToken.user_id == user.id,
+                PasswordResetToken.purpose == LinkPurpose.INVITATION,
+                PasswordResetToken.used_at.is_(None),
+            )
+            .values(used_at=utcnow())
+        )
+    else:
+        lifetime = RESET_LINK_LIFETIME
+    db.session.add(
+        PasswordResetToken(user=user, token_hash=_hash(token), expires_at=utcnow() + lifetime, purpose=purpose)
+    )
+    return notifications.link_to("auth.reset_password", token=token)
+
+
+def send_reset_link(email: str) -> None:
+    """Email a single-use link to an active account with this address (the page says the same either way).
+    Someone invited who has not yet set a password gets one too: the email address is the authority."""
     user = find_user(email)
     if user is None or not user.active:
         return
-    db.session.add(PasswordResetToken(user=user, token_hash=_hash(token), expires_at=utcnow() + RESET_LINK_LIFETIME))
+    link = issue_password_link(user)
     audit.record("request_password_reset", user, actor=None)
     notifications.queue(
         "password_reset",
         [user],
         "Set a new Waymark password",
         "Someone (we hope you) asked to set a new password for your Waymark account.\n\n"
-        f"Use this link within an hour; it works once:\n{url_for('auth.reset_password', token=token, _external=True)}\n\n"
+        f"Use this link within an hour; it works once:\n{link}\n\n"
         "If you did not ask, ignore this email: your password has not changed.\n",
     )
     db.session.commit()
     notifications.deliver_pending()
 
 
+def find_password_link(token: str) -> PasswordResetToken | None:
+    """The link with this token, whether or not it can still be used."""
+    return db.session.scalar(sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _hash(token)))
+
+
 def usable_reset_token(token: str) -> PasswordResetToken | None:
-    found = db.session.scalar(sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _hash(token)))
+    found = find_password_link(token)
     if found is None or found.used_at is not None or found.expires_at <= utcnow() or not found.user.active:
         return None
     return found
 
 
 def reset_password(reset: PasswordResetToken, new_password: str) -> User:
-    reset.used_at = utcnow()
-    change_password(reset.user, new_password, actor=None, action="reset_password")
+    """Set the password from the link. Every other link still out for the person stops working too."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == reset.user_id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    reset.used_at = now
+    if reset.is_invitation:
+        change_password(reset.user, new_password, actor=None, action="accept_invitation", tell=False)
+    else:
+        change_password(reset.user, new_password, actor=None, action="reset_password")
     db.session.commit()
     notifications.deliver_pending()
     return reset.user

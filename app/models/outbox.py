@@ -17,6 +17,9 @@ class OutboxMessage(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # The action that caused it (submit, approve, sign_off, ...).
     reason: Mapped[str] = mapped_column(sa.String(64))
+    # The programme the message is about; None for the account emails that belong to no programme (a
+    # password reset, the first PMO's invitation). It decides who may read the message in the outbox.
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
     recipients: Mapped[list] = mapped_column(sa.JSON)
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)

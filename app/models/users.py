@@ -53,7 +53,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     # Stored lower-cased so the unique constraint is case-insensitive on every database.
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # None until the person sets a password from their invitation link: no password signs in to an account
+    # without one (see check_password and check_password_in_constant_time).
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Part of every session cookie: changing it (sign-out, new password, deactivation) ends all sessions.
@@ -94,8 +96,13 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
         self.password_changed_at = utcnow()
 
+    @property
+    def has_password(self) -> bool:
+        """False for someone invited who has not yet set a password from their link."""
+        return self.password_hash is not None
+
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
     # Role questions, always within one programme: a role in one programme gives nothing in another.
     # Assignments are loaded with the user, so these cost no queries.
@@ -132,8 +139,9 @@ def find_user(email: str) -> User | None:
 
 
 def check_password_in_constant_time(user: User | None, password: str) -> bool:
-    """Check the password, hashing once whether or not there is such a user (no enumeration by timing)."""
-    if user is None:
+    """Check the password, hashing once whether or not there is such a user, or the user has a password yet
+    (no enumeration by timing, and no telling who has not yet accepted an invitation)."""
+    if user is None or user.password_hash is None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         if method not in _TIMING_DECOY_HASHES:
             _TIMING_DECOY_HASHES[method] = generate_password_hash("timing-decoy", method=method)
@@ -142,8 +150,16 @@ def check_password_in_constant_time(user: User | None, password: str) -> bool:
     return user.check_password(password)
 
 
+class LinkPurpose(enum.Enum):
+    """Why a link to set a password was sent: the person forgot theirs, or was invited and has none yet."""
+
+    RESET = "Password reset"
+    INVITATION = "Invitation"
+
+
 class PasswordResetToken(db.Model):
-    """A single-use, expiring link to set a new password. Only the token's SHA-256 is stored."""
+    """A single-use, expiring link to set a password: a reset, or an invitation to a new account (which lives
+    longer, INVITATION_LINK_DAYS). Only the token's SHA-256 is stored."""
 
     __tablename__ = "password_reset_token"
 
@@ -153,8 +169,13 @@ class PasswordResetToken(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose), default=LinkPurpose.RESET)
 
     user: Mapped[User] = relationship()
+
+    @property
+    def is_invitation(self) -> bool:
+        return self.purpose is LinkPurpose.INVITATION
 
 
 class RoleAssignment(db.Model):

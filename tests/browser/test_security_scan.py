@@ -19,7 +19,9 @@ def test_no_page_breaks_the_content_security_policy_for_an_officer(page, app, id
         f"/updates/{ids.update('GOV', 'nov_dec')}/edit",
         f"/updates/{ids.update('GOV', 'sep_oct')}",
         f"/updates/{ids.update('GOV', 'sep_oct')}/review",
-        "/admin/users",
+        f"/programmes/{ids.programme}/people",
+        f"/programmes/{ids.programme}/people/invite",
+        f"/workstreams/{ids.workstreams['GOV']}/people",
         "/outbox",
         "/account",
     ]:
