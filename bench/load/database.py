@@ -153,10 +153,10 @@ def make_plan(database_url: str, secret_key: str) -> Plan:
                 raise SystemExit(f"The demo has no account {email}")
             visible_periods = {p.id for p in periods if can(user, "view_period", p)}
             readable_reports = {
-                p.id for p in periods if p.id in visible_periods and (is_programme_staff(user) or signed_off_revisions(p))
+                p.id for p in periods if p.id in visible_periods and (is_programme_staff(user, p.programme_id) or signed_off_revisions(p))
             }
             targets = [
-                (u, Target(u.id, u.period_id, u.workstream_id, u.period_id in readable_reports, is_officer(user)))
+                (u, Target(u.id, u.period_id, u.workstream_id, u.period_id in readable_reports, is_officer(user, u.period.programme_id)))
                 for u in updates
                 if u.period_id in visible_periods and can(user, "view_update", u)
             ]
