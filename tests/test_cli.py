@@ -1,6 +1,9 @@
 """The command-line tasks: `flask users create|grant|list` and `flask demo load|sign-ins`."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -358,6 +361,14 @@ def test_demo_sign_ins_prints_every_demo_email_under_its_programme_and_the_passw
         assert INITIAL_IMPROVEMENT_PLAN not in line and TRN not in line and ORG not in line, line
     for line in groups[INITIAL_IMPROVEMENT_PLAN]:
         assert ", Improvement Plan" not in line, line
+
+
+def test_the_readme_lists_every_demo_sign_in_of_both_programmes():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    demo = readme[readme.index("## Demo sign-ins"):readme.index("## Configuration")]
+    listed = re.findall(r"^\| ([a-z.]+@example\.org) \|", demo, re.M)
+    assert listed == EVERYONE + SECOND_PROGRAMME_PEOPLE
+    assert f"**{IMPROVEMENT_PLAN}.**" in demo and f"**{INITIAL_IMPROVEMENT_PLAN}**" in demo
 
 
 def test_demo_sign_ins_marks_accounts_not_loaded_on_an_empty_database(empty_app):
