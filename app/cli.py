@@ -14,13 +14,13 @@ from app import audit
 from app.auth.passwords import password_problem
 from app.extensions import db
 from app.maintenance_cli import register_maintenance_cli
-from app.models import Programme, Role, RoleAssignment, User, Workstream
+from app.models import Programme, ReportingPeriod, Role, RoleAssignment, User, Workstream
 from app.models.users import normalise_email
 from app.people import services as people
 from app.people.services import Grant, PeopleChangeRefused
 
 users_cli = AppGroup("users", help="People: invite them, grant and revoke their roles, deactivate accounts.")
-demo_cli = AppGroup("demo", help="The demo data from the Sep–Oct 2023 programme report.")
+demo_cli = AppGroup("demo", help="The demo data: Improvement Plan (the Sep–Oct 2023 programme report) and Initial Improvement Plan.")
 mail_cli = AppGroup("mail", help="The email outbox.")
 packs_cli = AppGroup("packs", help="Signed-off board packs (PDF and Word).")
 
@@ -269,7 +269,7 @@ def describe_roles(user: User) -> str:
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
 def load_demo_command(if_empty: bool) -> None:
-    """Load the demo programme into an empty database."""
+    """Load the demo programmes into an empty database."""
     from app.demo.loader import database_is_empty, load_demo
 
     if not database_is_empty():
@@ -278,20 +278,36 @@ def load_demo_command(if_empty: bool) -> None:
             return
         raise click.ClickException("The database already has data; the demo loads only into an empty database.")
     load_demo()
-    click.echo("Loaded the demo programme: 5 workstreams, 3 reporting periods, 12 people.")
+    loaded = " and ".join(describe_programme(programme) for programme in db.session.scalars(sa.select(Programme).order_by(Programme.id)))
+    click.echo(f"Loaded the demo: {loaded}.")
+
+
+def describe_programme(programme: Programme) -> str:
+    """"Name (5 workstreams, 3 reporting periods, 12 people)", counted in the database."""
+
+    def count(query) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+    workstreams = count(sa.select(Workstream.id).where(Workstream.programme_id == programme.id))
+    periods = count(sa.select(ReportingPeriod.id).where(ReportingPeriod.programme_id == programme.id))
+    people = count(sa.select(RoleAssignment.user_id).where(RoleAssignment.programme_id == programme.id).distinct())
+    return f"{programme.name} ({workstreams} workstreams, {periods} reporting periods, {people} people)"
 
 
 @demo_cli.command("sign-ins")
 def print_sign_ins() -> None:
-    """Print the demo accounts and their password."""
-    from app.demo.people import DEMO_PASSWORD, PEOPLE
+    """Print the demo accounts of each programme and their password."""
+    from app.demo.people import ACCOUNTS_BY_PROGRAMME, DEMO_PASSWORD
 
     click.echo(f"Demo sign-ins (every password is {DEMO_PASSWORD}):")
-    emails = [email for _name, email, _roles in PEOPLE]
+    emails = [email for _programme, people in ACCOUNTS_BY_PROGRAMME for _name, email, _roles in people]
     users = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
-    for email in emails:
-        user = users.get(email)
-        click.echo(f"  {email:<32} {describe_roles(user) if user else '(not loaded)'}")
+    width = max(len(email) for email in emails)
+    for programme, people in ACCOUNTS_BY_PROGRAMME:
+        click.echo(f"{programme}:")
+        for _name, email, _roles in people:
+            user = users.get(email)
+            click.echo(f"  {email:<{width}}  {describe_roles(user) if user else '(not loaded)'}")
 
 
 @mail_cli.command("send")

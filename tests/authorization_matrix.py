@@ -21,11 +21,21 @@ Written from the product's rules, not from the app's code:
 * The lead executive director writes the programme overview while the report is open. A CMT member signs
   the report off (refused as not ready, "conflict", until every update is approved and the overview is
   written) and reopens a signed-off report as a new revision.
-* The PMO administers the service's outbox (reading their own programmes' email) and their programme's
-  people: who holds what, inviting someone, giving and taking away roles (not their own), naming each
-  workstream's team, deactivating and reactivating accounts of people who work only in programmes they are
-  PMO of (the programme member and former member here are).
+* The PMO administers their programme's people: who holds what, inviting someone, giving and taking away
+  roles (not their own), naming each workstream's team, deactivating and reactivating accounts of people who
+  work only in programmes they are PMO of (the programme member and former member here are). The outbox is the
+  service's own page, not a programme's: whoever may create programmes, or the PMO of any programme (the PMO
+  of another programme included), has it, and reads there only their own programmes' email.
 * Anyone signed in manages their own account (changes their password) and can sign out.
+* A role counts only in its own programme. The personas "of another programme" hold their one role in the demo's
+  second programme (Initial Improvement Plan; the project manager's workstream is its TRN); "no role" is signed in
+  and holds no role anywhere. Someone of another programme gets, on every request, exactly what someone with no
+  role gets. Whatever is about this programme (its page and lists, its periods, reports, packs, workstreams and
+  updates, and every change to them) is refused ("forbidden"), even where this programme's other officers are
+  told "missing" (a report being prepared): the refusal comes first and says nothing of what the programme
+  holds. What is about the person themselves (My work, their account, the list of their programmes, the
+  addresses that send them to their own programme's lists) is theirs, as for anyone signed in. The one exception
+  is the outbox above, for the PMO of another programme (ELSEWHERE_EXCEPTIONS).
 
 Each update state is one case (tests/test_authorization.py builds them on the Governance workstream):
 
@@ -80,20 +90,30 @@ ANSWERS = (OK, LOGIN, FORBIDDEN, CONFLICT, INVALID, MISSING)
 STATES = ("draft", "submitted", "approved", "locked")
 OPEN_STATES = ("draft", "submitted", "approved")
 
-# Each persona holds exactly one role (workstream roles relative to Governance, "GOV"), or none at all.
+# The programme a persona's role is in: this one (Improvement Plan) or another (the demo's Initial Improvement Plan).
+THIS_PROGRAMME, ANOTHER_PROGRAMME = "this programme", "another programme"
+
+# Each persona holds exactly one role, as (role, workstream code or None, programme): in this programme workstream
+# roles are relative to Governance, "GOV"; in another, to its TRN. "no role" is signed in and holds none.
 PERSONAS = {
     "signed out": None,
-    "PM of this": ("PROJECT_MANAGER", "GOV"),
-    "PM of another": ("PROJECT_MANAGER", "PPD"),
-    "sponsor of this": ("SPONSOR", "GOV"),
-    "sponsor of another": ("SPONSOR", "PPD"),
-    "PMO support of this": ("PMO_SUPPORT", "GOV"),
-    "PMO support of another": ("PMO_SUPPORT", "PPD"),
-    "PMO": ("PMO", None),
-    "CMT member": ("CMT_MEMBER", None),
-    "lead director": ("LEAD_DIRECTOR", None),
-    "IIB member": ("IIB_MEMBER", None),
-    "viewer": ("VIEWER", None),
+    "no role": (),
+    "PM of this": ("PROJECT_MANAGER", "GOV", THIS_PROGRAMME),
+    "PM of another": ("PROJECT_MANAGER", "PPD", THIS_PROGRAMME),
+    "sponsor of this": ("SPONSOR", "GOV", THIS_PROGRAMME),
+    "sponsor of another": ("SPONSOR", "PPD", THIS_PROGRAMME),
+    "PMO support of this": ("PMO_SUPPORT", "GOV", THIS_PROGRAMME),
+    "PMO support of another": ("PMO_SUPPORT", "PPD", THIS_PROGRAMME),
+    "PMO": ("PMO", None, THIS_PROGRAMME),
+    "CMT member": ("CMT_MEMBER", None, THIS_PROGRAMME),
+    "lead director": ("LEAD_DIRECTOR", None, THIS_PROGRAMME),
+    "IIB member": ("IIB_MEMBER", None, THIS_PROGRAMME),
+    "viewer": ("VIEWER", None, THIS_PROGRAMME),
+    "PMO of another programme": ("PMO", None, ANOTHER_PROGRAMME),
+    "CMT member of another programme": ("CMT_MEMBER", None, ANOTHER_PROGRAMME),
+    "lead director of another programme": ("LEAD_DIRECTOR", None, ANOTHER_PROGRAMME),
+    "PM in another programme": ("PROJECT_MANAGER", "TRN", ANOTHER_PROGRAMME),
+    "IIB member of another programme": ("IIB_MEMBER", None, ANOTHER_PROGRAMME),
 }
 
 TEAM = frozenset({"PM of this", "sponsor of this", "PMO support of this"})
@@ -106,6 +126,12 @@ SPONSOR = frozenset({"sponsor of this"})
 CMT = frozenset({"CMT member"})
 LEAD_DIRECTOR = frozenset({"lead director"})
 PMO = frozenset({"PMO"})
+NO_ROLE = frozenset({"no role"})
+ELSEWHERE = frozenset(name for name, role in PERSONAS.items() if role and role[2] == ANOTHER_PROGRAMME)
+# Signed in, with no role in this programme.
+OUTSIDERS = NO_ROLE | ELSEWHERE
+# Whom the service's own pages also admit: the PMO of any programme.
+PMO_OF_ANY = PMO | {"PMO of another programme"}
 
 
 def who(otherwise: str = FORBIDDEN, signed_out: str = LOGIN, **answers: frozenset) -> dict[str, str]:
@@ -140,20 +166,23 @@ def always(answers: dict[str, str]) -> dict[str, dict[str, str]]:
 
 EVERYONE = always(who(OK, signed_out=OK))
 SIGNED_IN = always(who(OK))
-PMO_ONLY = always(who(ok=PMO))
+# The programme's own pages: everyone with a role in it.
+IN_PROGRAMME = always(who(OK, forbidden=OUTSIDERS))
+# The service's own pages: the PMO of any programme.
+SERVICE_ADMIN = always(who(ok=PMO_OF_ANY))
 
 # A period's pages, report and packs: officers always; readers once the period is signed off.
-READ_PERIOD = states(open=who(OK, forbidden=READERS), locked=who(OK))
+READ_PERIOD = states(open=who(OK, forbidden=READERS | OUTSIDERS), locked=who(OK, forbidden=OUTSIDERS))
 # The programme report: signed off, for everyone who sees the period; being prepared (it holds every
 # workstream's draft), for the programme staff only; other officers find no such report.
-READ_REPORT = states(open=who(MISSING, forbidden=READERS, ok=STAFF), locked=who(OK))
+READ_REPORT = states(open=who(MISSING, forbidden=READERS | OUTSIDERS, ok=STAFF), locked=who(OK, forbidden=OUTSIDERS))
 
 # An update's page and its review.
 READ_UPDATE = states(
     draft=who(ok=TEAM | STAFF),
     submitted=who(ok=TEAM | STAFF),
     approved=who(ok=OFFICERS),
-    locked=who(OK),
+    locked=who(OK, forbidden=OUTSIDERS),
 )
 
 # Changing the update's content: its editors, while it is a draft (or returned) in an open period.
@@ -179,9 +208,10 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
     "auth.reset_password": {"GET /password/reset/<token>": EVERYONE, "POST /password/reset/<token>": EVERYONE},
     # The programme-wide addresses send a person to their programme's page.
     "periods.all_programmes": {"GET /periods": SIGNED_IN},
-    "periods.index": {"GET /programmes/<programme_id>/periods": SIGNED_IN},
+    "periods.index": {"GET /programmes/<programme_id>/periods": IN_PROGRAMME},
+    # The programmes the person holds a role in (none, for someone with no role).
     "programmes.index": {"GET /programmes": SIGNED_IN},
-    "programmes.show": {"GET /programmes/<programme_id>": SIGNED_IN},
+    "programmes.show": {"GET /programmes/<programme_id>": IN_PROGRAMME},
     "periods.show": {"GET /periods/<period_id>": READ_PERIOD},
     "reports.overview": {
         "GET /periods/<period_id>/overview": EDIT_OVERVIEW,
@@ -207,8 +237,8 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "GET /periods/<period_id>/revisions/<revision>.docx": READ_REPORT,
     },
     "workstreams.all_programmes": {"GET /workstreams": SIGNED_IN},
-    "workstreams.index": {"GET /programmes/<programme_id>/workstreams": SIGNED_IN},
-    "workstreams.show": {"GET /workstreams/<workstream_id>": SIGNED_IN},
+    "workstreams.index": {"GET /programmes/<programme_id>/workstreams": IN_PROGRAMME},
+    "workstreams.show": {"GET /workstreams/<workstream_id>": IN_PROGRAMME},
     "updates.show": {"GET /updates/<update_id>": READ_UPDATE},
     "updates.review": {"GET /updates/<update_id>/review": READ_UPDATE},
     "updates.transition": {
@@ -250,7 +280,7 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "POST /updates/<update_id>/risks/<row_id>/close": EDIT_UPDATE,
     },
     "updates.reopen_risk": {"POST /updates/<update_id>/risks/<row_id>/reopen": EDIT_UPDATE},
-    "admin.outbox": {"GET /outbox": PMO_ONLY},
+    "admin.outbox": {"GET /outbox": SERVICE_ADMIN},
     # The programme's people, and each workstream's team: its PMO. The person is the programme member (the
     # former member to reactivate, the invited person to invite again); the role removed is the member's.
     "people.index": {"GET /programmes/<programme_id>/people": PMO_ONLY},
@@ -271,6 +301,14 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "POST /workstreams/<workstream_id>/people": PMO_ONLY,
     },
     "people.remove_from_workstream": {"POST /workstreams/<workstream_id>/people/<assignment_id>/remove": PMO_ONLY},
+}
+
+# The requests on which someone of another programme may get more than someone with no role: the service's
+# own pages, for the PMO of any programme.
+ELSEWHERE_EXCEPTIONS: dict[str, frozenset] = {
+    request: frozenset({"PMO of another programme"})
+    for endpoint in ("admin.outbox",)
+    for request in MATRIX[endpoint]
 }
 
 

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import RAG, MilestoneStatus, Programme, User
 from app.reports.rendering import forget_bodies
 from tests.databases import make_test_databases
-from tests.demo_ids import demo_ids
+from tests.demo_ids import demo_ids, second_programme_ids
 
 # The editor tests' helpers assert too: pytest explains their failures as it does the tests' own.
 pytest.register_assert_rewrite("tests.editing")
@@ -70,8 +70,14 @@ def client(app):
 
 @pytest.fixture
 def ids(app):
-    """The demo's periods, workstreams and updates by name (tests/demo_ids.py)."""
+    """The demo's periods, workstreams and updates by name (tests/demo_ids.py), in Improvement Plan."""
     return demo_ids(app)
+
+
+@pytest.fixture
+def second_ids(app):
+    """The same for the demo's second programme, Initial Improvement Plan."""
+    return second_programme_ids(app)
 
 
 def csrf_token(html: str) -> str:

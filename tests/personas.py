@@ -15,9 +15,18 @@ history from app/demo/loader.py; tests/test_demo.py checks the roles):
 - RICHARD_CARR: IIB member, a reader of what is signed off.
 - COMMITTEE_MEMBER: a viewer (not the CMT), a reader of what is signed off.
 
+The second demo programme, Initial Improvement Plan (app/demo/second_programme.py), has people of its own, none
+of whom holds a role in Improvement Plan (nor anyone there a role in it):
+
+- INTERIM_DIRECTOR: lead executive director.
+- SECOND_PMO: the PMO, and PMO support of both workstreams; opened both periods and wrote February's drafts.
+- THEME_LEAD_TRANSPORT, THEME_LEAD_ORGANISATION: CMT members, sponsors of TRN and ORG.
+- PROJECT_LEAD_TRANSPORT, PROJECT_LEAD_ORGANISATION: project managers of TRN and ORG.
+- IMPROVEMENT_BOARD_CHAIR: IIB member.
+
 Every demo account signs in with app.demo.people.DEMO_PASSWORD.
 """
-from app.demo import content
+from app.demo import content, second_programme
 from app.demo.people import PEOPLE
 from app.models import Role
 
@@ -35,7 +44,7 @@ RICHARD_KENNY, KATE_MCFARLANE = _emails("Richard Kenny", "Kate McFarlane")
 HEIDI_ROBINSON, THOMAS_FARMER, ANGELA_PROBERT = _emails("Heidi Robinson", "Thomas Farmer", "Angela Probert")
 RICHARD_CARR, COMMITTEE_MEMBER = _emails("Richard Carr", "Committee Member")
 
-# Every demo account, in the demo's order.
+# Every account of Improvement Plan, in the demo's order.
 EVERYONE = list(_EMAIL.values())
 # Someone in each role: everyone but Peter Tonks, Richard Kenny and Kate McFarlane, whose roles are Jodie Townsend's
 # and Steve Cox's over other workstreams.
@@ -49,3 +58,14 @@ CMT_MEMBERS = {email for _name, email, roles in PEOPLE if Role.CMT_MEMBER in rol
 # Each workstream's sponsor and project manager (each demo workstream has one of each), by code.
 SPONSOR_OF = {spec["code"]: spec["sponsor"] for spec in content.WORKSTREAMS}
 PROJECT_MANAGER_OF = {spec["code"]: spec["project_managers"][0] for spec in content.WORKSTREAMS}
+
+# The second programme's people, by role, as above.
+_SECOND_EMAIL = {name: email for name, email, _roles in second_programme.PEOPLE}
+INTERIM_DIRECTOR = _SECOND_EMAIL["Interim Director, Transformation Programme"]
+SECOND_PMO = _SECOND_EMAIL["PMO"]
+THEME_LEAD_TRANSPORT = _SECOND_EMAIL["Theme lead, transport, bus strategy and Business Board"]
+THEME_LEAD_ORGANISATION = _SECOND_EMAIL["Theme lead, organisation"]
+PROJECT_LEAD_TRANSPORT = _SECOND_EMAIL["Project lead, transport, bus strategy and Business Board"]
+PROJECT_LEAD_ORGANISATION = _SECOND_EMAIL["Project lead, organisation"]
+IMPROVEMENT_BOARD_CHAIR = _SECOND_EMAIL["Independent Chair, Improvement Board"]
+SECOND_PROGRAMME_PEOPLE = list(_SECOND_EMAIL.values())

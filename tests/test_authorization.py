@@ -2,8 +2,8 @@
 compared with the expected matrix in tests/authorization_matrix.py. A route the matrix does not decide, or
 a decision for a route the app no longer has, fails the first test here.
 
-How the cases run: for each state the demo database is copied afresh and the state built on it (single-role
-personas, the Governance update put into the state). Each persona signs in once; before every request
+How the cases run: for each state the demo database is copied afresh and the state built on it (personas with
+one role each or none, the Governance update put into the state). Each persona signs in once; before every request
 its session cookie is put back as it was just after signing in, so no request sees what an earlier one did
 to the session. Every case starts from the state it names: a request that moved the data digest is
 followed by a fresh copy of the database with the state rebuilt; one that changed only accounts (signing
@@ -55,6 +55,8 @@ from tests.authorization_matrix import (
     APP_DIFFERS,
     CONFLICT,
     EFFECTS,
+    ELSEWHERE,
+    ELSEWHERE_EXCEPTIONS,
     FORBIDDEN,
     INVALID,
     LOGIN,
@@ -63,12 +65,13 @@ from tests.authorization_matrix import (
     OK,
     PERSONAS,
     STATES,
+    THIS_PROGRAMME,
     Seen,
     cases,
     same_in_every_state,
 )
 from tests.conftest import Browser, complete_for_submission, open_browser, user_by_email
-from tests.demo_ids import demo_ids
+from tests.demo_ids import demo_ids, second_programme_ids
 from tests.personas import LOUISA_SIMPSON, NICK_BELL
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -188,16 +191,24 @@ def _complete(update: WorkstreamUpdate, state: UpdateState) -> None:
         update.approved_at = utcnow()
 
 
-def build(state: str, ids) -> Objects:
+def _assignments(role: tuple, ids, other_ids) -> list[RoleAssignment]:
+    """The persona's one role, in this programme (`ids`) or another (`other_ids`), or none."""
+    if not role:
+        return []
+    role_name, code, programme = role
+    where = ids if programme == THIS_PROGRAMME else other_ids
+    return [RoleAssignment(role=Role[role_name], workstream_id=where.workstreams.get(code), programme_id=where.programme)]
+
+
+def build(state: str, ids, other_ids) -> Objects:
     """The personas, the account holder and the Governance update in `state`, committed."""
     persona_ids = {}
     for index, (name, role) in enumerate(PERSONAS.items()):
         if role is None:
             continue
-        role_name, code = role
         person = User(name=f"Persona {name}", email=email_of(name), session_token=f"persona-session-{index}")
         person.set_password(PERSONA_PASSWORD)
-        person.role_assignments = [RoleAssignment(role=Role[role_name], workstream_id=ids.workstreams.get(code), programme_id=ids.programme)]
+        person.role_assignments = _assignments(role, ids, other_ids)
         db.session.add(person)
         persona_ids[name] = person
     holder = User(name="Account Holder", email=HOLDER_EMAIL, session_token="account-holder-session")
@@ -490,6 +501,7 @@ class Observations:
         self.app, self.databases = app, databases
         self.routes = app_routes(app)
         self.ids = demo_ids(app)
+        self.other_ids = second_programme_ids(app)
         # state -> (endpoint, request, persona) -> (answer, the request as sent)
         self.answers: dict[str, dict[tuple[str, str, str], tuple[str, str]]] = {}
         # state -> (endpoint, request) -> (method, path, form) as every persona sends it in that state
@@ -522,7 +534,7 @@ class Observations:
         self.databases.reset()
         forget_bodies()
         with self.app.app_context():
-            objects = build(state, self.ids)
+            objects = build(state, self.ids, self.other_ids)
             db.session.remove()
         if persona_ids is not None:
             # The sessions signed in earlier name these ids (and the personas' fixed session tokens).
@@ -680,6 +692,33 @@ def test_a_request_that_names_nothing_of_the_state_has_the_same_answers_in_every
     asked = [(endpoint, request, persona) for endpoint, request, state, persona, _ in cases()
              if same_in_every_state(request)]
     assert len(asked) == len(set(asked))
+
+
+def test_a_role_in_another_programme_gets_no_more_here_than_no_role_at_all():
+    assert ELSEWHERE >= {
+        "PMO of another programme", "CMT member of another programme", "PM in another programme",
+        "IIB member of another programme",
+    }
+    differ = [
+        f"{request} ({state}) as {persona}: {answers[persona]!r}, with no role {answers['no role']!r}"
+        for requests in MATRIX.values()
+        for request, by_state in requests.items()
+        for state, answers in by_state.items()
+        for persona in sorted(ELSEWHERE - ELSEWHERE_EXCEPTIONS.get(request, frozenset()))
+        if answers[persona] != answers["no role"]
+    ]
+    assert not differ, "\n".join(differ)
+    # Someone with no role is refused everything about the programme: only the public pages and their own are theirs.
+    open_to_no_role = [
+        request for requests in MATRIX.values() for request, by_state in requests.items()
+        if any(answers["no role"] == OK for answers in by_state.values())
+    ]
+    assert sorted(open_to_no_role) == sorted([
+        "GET /assets/<filename>", "GET /healthz", "GET /", "GET /sign-in", "POST /sign-in", "POST /sign-out",
+        "POST /session/extend", "GET /account", "POST /account", "GET /password/forgot", "POST /password/forgot",
+        "GET /password/reset/<token>", "POST /password/reset/<token>", "GET /periods", "GET /programmes",
+        "GET /workstreams",
+    ])
 
 
 def test_every_request_someone_may_post_has_an_effect_check():

@@ -126,7 +126,9 @@ def test_backup_then_restore_into_a_new_database_preserves_every_row_of_every_ta
     before, after = every_row(source), every_row(target)
     # The comparison is not vacuous: the demo's content, its audit trail and the stored pack are there.
     assert len(before["audit_event"]) > 20
-    assert len(before["programme_report"]) == 3
+    # Both demo programmes: Improvement Plan's three periods' reports and Initial Improvement Plan's two.
+    assert len(before["programme"]) == 2
+    assert len(before["programme_report"]) == 3 + 2
     assert [row[-2] for row in before["report_export"]] == [PACK_BYTES]
     assert before["alembic_version"]
     assert sorted(after) == sorted(before)

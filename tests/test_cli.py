@@ -3,24 +3,35 @@ create-first-pmo|list` and `flask demo load|sign-ins`."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from app.demo import content, second_programme
 from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from app.models import AuditEvent, Milestone, ReportingPeriod, Role, RoleAssignment, User, Workstream, WorkstreamUpdate
 from tests.conftest import build_app, csrf_token, sign_in
 from tests.personas import (
-    ANGELA_PROBERT, COMMITTEE_MEMBER, EVERYONE, HEIDI_ROBINSON, LOUISA_SIMPSON, NICK_BELL, THOMAS_FARMER,
+    ANGELA_PROBERT, COMMITTEE_MEMBER, EVERYONE, HEIDI_ROBINSON, IMPROVEMENT_BOARD_CHAIR, LOUISA_SIMPSON, NICK_BELL,
+    SECOND_PMO, SECOND_PROGRAMME_PEOPLE, THEME_LEAD_ORGANISATION, THOMAS_FARMER,
 )
 
 GOOD_PASSWORD = "correct-horse-battery"
+IMPROVEMENT_PLAN = content.PROGRAMME["name"]
+TRN, ORG = (spec["title"] for spec in second_programme.WORKSTREAMS)
+INITIAL_IMPROVEMENT_PLAN = second_programme.PROGRAMME["name"]
 
 
 def invoke(app, *args: str, input: str | None = None):
     return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def grant(app, *args: str):
+    """`flask users grant ...` in Improvement Plan (the demo has two programmes, so each grant names one)."""
+    return invoke(app, "users", "grant", *args, "--programme", IMPROVEMENT_PLAN)
 
 
 def user_with(app, email: str) -> User | None:
@@ -124,7 +135,7 @@ def test_users_create_refuses_an_email_already_taken_whatever_its_case(app):
 
 def test_users_grant_gives_a_programme_role(app):
     assert (Role.PMO, None) not in roles_of(app, LOUISA_SIMPSON)
-    result = invoke(app, "users", "grant", LOUISA_SIMPSON, "pmo")
+    result = grant(app, LOUISA_SIMPSON, "pmo")
     assert result.exit_code == 0, result.output
     assert "Louisa Simpson is now PMO in Improvement Plan." in result.output
     assert (Role.PMO, None) in roles_of(app, LOUISA_SIMPSON)
@@ -134,7 +145,7 @@ def test_users_grant_gives_a_programme_role(app):
 def test_users_grant_gives_a_workstream_role_for_the_workstream_code(app, code):
     before = roles_of(app, THOMAS_FARMER)
     assert (Role.PMO_SUPPORT, "PRC") not in before
-    result = invoke(app, "users", "grant", THOMAS_FARMER, "pmo-support", "--workstream", code)
+    result = grant(app, THOMAS_FARMER, "pmo-support", "--workstream", code)
     assert result.exit_code == 0, result.output
     assert "Thomas Farmer is now PMO support for Procurement." in result.output
     after = roles_of(app, THOMAS_FARMER)
@@ -143,7 +154,7 @@ def test_users_grant_gives_a_workstream_role_for_the_workstream_code(app, code):
 
 def test_users_grant_refuses_a_workstream_role_without_a_workstream(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", THOMAS_FARMER, "sponsor")
+    result = grant(app, THOMAS_FARMER, "sponsor")
     assert result.exit_code == 1
     assert "Sponsor is a workstream role: name the workstream with --workstream." in result.output
     assert table_counts(app) == before
@@ -152,7 +163,7 @@ def test_users_grant_refuses_a_workstream_role_without_a_workstream(app):
 
 def test_users_grant_refuses_a_programme_role_with_a_workstream(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", THOMAS_FARMER, "cmt-member", "--workstream", "PRC")
+    result = grant(app, THOMAS_FARMER, "cmt-member", "--workstream", "PRC")
     assert result.exit_code == 1
     assert "CMT member is a programme-wide role: leave out --workstream." in result.output
     assert table_counts(app) == before
@@ -161,7 +172,7 @@ def test_users_grant_refuses_a_programme_role_with_a_workstream(app):
 
 def test_users_grant_refuses_an_unknown_email(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", "nobody@example.org", "viewer")
+    result = grant(app, "nobody@example.org", "viewer")
     assert result.exit_code == 1
     assert "No one has the email address nobody@example.org." in result.output
     assert table_counts(app) == before
@@ -169,15 +180,41 @@ def test_users_grant_refuses_an_unknown_email(app):
 
 def test_users_grant_refuses_an_unknown_workstream_code(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", THOMAS_FARMER, "sponsor", "--workstream", "XYZ")
+    result = grant(app, THOMAS_FARMER, "sponsor", "--workstream", "XYZ")
     assert result.exit_code == 1
     assert "No workstream has the code XYZ." in result.output
     assert table_counts(app) == before
 
 
+def test_users_grant_without_a_programme_refuses_while_there_are_two(app):
+    before = table_counts(app)
+    result = invoke(app, "users", "grant", THOMAS_FARMER, "sponsor", "--workstream", "PRC")
+    assert result.exit_code == 1
+    assert "There is more than one programme: name it with --programme." in result.output
+    assert table_counts(app) == before
+
+
+def test_users_grant_finds_the_workstream_code_in_the_programme_named(app):
+    before = roles_of(app, THOMAS_FARMER)
+    result = invoke(
+        app, "users", "grant", THOMAS_FARMER, "project-manager", "--workstream", "TRN", "--programme", INITIAL_IMPROVEMENT_PLAN
+    )
+    assert result.exit_code == 0, result.output
+    assert "Thomas Farmer is now Project manager for Transport strategy, bus strategy and Business Board." in result.output
+    assert sorted(roles_of(app, THOMAS_FARMER), key=repr) == sorted(before + [(Role.PROJECT_MANAGER, "TRN")], key=repr)
+    # Improvement Plan's codes are not the second programme's.
+    counts = table_counts(app)
+    refused = invoke(
+        app, "users", "grant", THOMAS_FARMER, "sponsor", "--workstream", "GOV", "--programme", INITIAL_IMPROVEMENT_PLAN
+    )
+    assert refused.exit_code == 1
+    assert "No workstream has the code GOV." in refused.output
+    assert table_counts(app) == counts
+
+
 def test_users_grant_refuses_an_unknown_role_name(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", THOMAS_FARMER, "overlord")
+    result = grant(app, THOMAS_FARMER, "overlord")
     assert result.exit_code == 2
     assert "'overlord' is not one of" in result.output
     assert table_counts(app) == before
@@ -188,11 +225,11 @@ def test_users_grant_refuses_an_unknown_role_name(app):
     (THOMAS_FARMER, "sponsor", "--workstream", "PRC"),
 ], ids=["programme-role", "workstream-role"])
 def test_users_grant_twice_grants_once(app, args):
-    first = invoke(app, "users", "grant", *args)
+    first = grant(app, *args)
     assert first.exit_code == 0, first.output
     after_first = table_counts(app)
     roles_after_first = roles_of(app, args[0])
-    second = invoke(app, "users", "grant", *args)
+    second = grant(app, *args)
     assert second.exit_code == 0, second.output
     assert "already holds that role" in second.output
     assert table_counts(app) == after_first
@@ -201,7 +238,7 @@ def test_users_grant_twice_grants_once(app, args):
 
 def test_users_grant_of_a_demo_role_already_held_changes_nothing(app):
     before = table_counts(app)
-    result = invoke(app, "users", "grant", NICK_BELL.upper(), "sponsor", "--workstream", "GOV")
+    result = grant(app, NICK_BELL.upper(), "sponsor", "--workstream", "GOV")
     assert result.exit_code == 0, result.output
     assert "Nick Bell already holds that role." in result.output
     assert table_counts(app) == before
@@ -214,11 +251,13 @@ def test_users_list_shows_everyone_with_their_roles(app):
     result = invoke(app, "users", "list")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 12
+    assert len(lines) == len(EVERYONE) + len(SECOND_PROGRAMME_PEOPLE) == 19
     assert f"Nick Bell <{NICK_BELL}>: CMT member, Improvement Plan; Sponsor, Governance and decision making; Sponsor, Procurement" in lines
     assert f"Angela Probert <{ANGELA_PROBERT}>: Lead executive director, Improvement Plan" in lines
     assert f"Committee Member <{COMMITTEE_MEMBER}>: Viewer, Improvement Plan" in lines
     assert f"Thomas Farmer <{THOMAS_FARMER}>: PMO support, Project plans and delivery" in lines
+    assert f"PMO <{SECOND_PMO}>: PMO, Initial Improvement Plan; PMO support, {TRN}; PMO support, {ORG}" in lines
+    assert f"Theme lead, organisation <{THEME_LEAD_ORGANISATION}>: CMT member, Initial Improvement Plan; Sponsor, {ORG}" in lines
     heidi = next(line for line in lines if line.startswith(f"Heidi Robinson <{HEIDI_ROBINSON}>: "))
     assert heidi.split(": ", 1)[1].split("; ") == [
         "PMO, Improvement Plan",
@@ -235,7 +274,7 @@ def test_users_list_shows_everyone_with_their_roles(app):
 def test_users_list_shows_a_new_person_with_no_roles_and_then_the_role_granted(app):
     assert invoke(app, "users", "create", "--name", "Zed New", "--email", "zed@example.org", "--password", GOOD_PASSWORD).exit_code == 0
     assert "Zed New <zed@example.org>: no roles" in invoke(app, "users", "list").output.splitlines()
-    assert invoke(app, "users", "grant", "zed@example.org", "viewer").exit_code == 0
+    assert grant(app, "zed@example.org", "viewer").exit_code == 0
     assert "Zed New <zed@example.org>: Viewer, Improvement Plan" in invoke(app, "users", "list").output.splitlines()
 
 
@@ -256,7 +295,7 @@ def test_demo_load_if_empty_on_a_database_with_data_succeeds_and_changes_nothing
     assert result.exit_code == 0, result.output
     assert "the demo was not loaded again" in result.output
     assert table_counts(app) == before
-    assert before["User"] == 12
+    assert before["User"] == 19
 
 
 @pytest.fixture
@@ -275,39 +314,71 @@ def test_demo_load_into_an_empty_migrated_database_loads_the_demo(empty_app, arg
     assert table_counts(empty_app)["User"] == 0
     result = invoke(empty_app, *args)
     assert result.exit_code == 0, result.output
-    assert "Loaded the demo programme: 5 workstreams, 3 reporting periods, 12 people." in result.output
+    assert (
+        "Loaded the demo: Improvement Plan (5 workstreams, 3 reporting periods, 12 people) and "
+        "Initial Improvement Plan (2 workstreams, 2 reporting periods, 7 people)."
+    ) in result.output
     counts = table_counts(empty_app)
-    assert counts["User"] == 12
-    assert counts["Workstream"] == 5
-    assert counts["ReportingPeriod"] == 3
-    assert counts["WorkstreamUpdate"] == 15
+    assert counts["User"] == 12 + 7
+    assert counts["Workstream"] == 5 + 2
+    assert counts["ReportingPeriod"] == 3 + 2
+    assert counts["WorkstreamUpdate"] == 5 * 3 + 2 * 2
     with empty_app.app_context():
         emails = set(db.session.scalars(sa.select(User.email)))
-    assert emails == set(EVERYONE)
+    assert emails == set(EVERYONE) | set(SECOND_PROGRAMME_PEOPLE)
     # And a second plain load is refused.
     again = invoke(empty_app, "demo", "load")
     assert again.exit_code == 1
     assert table_counts(empty_app) == counts
 
 
-def test_demo_sign_ins_prints_every_demo_email_and_the_password(app):
+def sign_ins_by_programme(output: str) -> dict[str, list[str]]:
+    """The `flask demo sign-ins` lines under each programme's heading, the password line apart."""
+    groups, heading = {}, None
+    for line in output.splitlines()[1:]:
+        if not line.startswith(" "):
+            heading = line.removesuffix(":")
+            groups[heading] = []
+        else:
+            groups[heading].append(line.strip())
+    return groups
+
+
+def test_demo_sign_ins_prints_every_demo_email_under_its_programme_and_the_password(app):
     result = invoke(app, "demo", "sign-ins")
     assert result.exit_code == 0, result.output
-    assert f"every password is {DEMO_PASSWORD}" in result.output
-    lines = result.output.splitlines()
-    listed = [line.split()[0] for line in lines[1:]]
-    assert listed == EVERYONE
+    assert result.output.splitlines()[0] == f"Demo sign-ins (every password is {DEMO_PASSWORD}):"
+    groups = sign_ins_by_programme(result.output)
+    assert list(groups) == [IMPROVEMENT_PLAN, INITIAL_IMPROVEMENT_PLAN]
+    assert [line.split()[0] for line in groups[IMPROVEMENT_PLAN]] == EVERYONE
+    assert [line.split()[0] for line in groups[INITIAL_IMPROVEMENT_PLAN]] == SECOND_PROGRAMME_PEOPLE
     assert "(not loaded)" not in result.output
-    nick = next(line for line in lines if line.strip().startswith(NICK_BELL))
+    nick = next(line for line in groups[IMPROVEMENT_PLAN] if line.startswith(NICK_BELL))
     assert nick.split(None, 1)[1] == "CMT member, Improvement Plan; Sponsor, Governance and decision making; Sponsor, Procurement"
+    chair = next(line for line in groups[INITIAL_IMPROVEMENT_PLAN] if line.startswith(IMPROVEMENT_BOARD_CHAIR))
+    assert chair.split(None, 1)[1] == "IIB member, Initial Improvement Plan"
+    # Each programme's people hold roles there only.
+    for line in groups[IMPROVEMENT_PLAN]:
+        assert INITIAL_IMPROVEMENT_PLAN not in line and TRN not in line and ORG not in line, line
+    for line in groups[INITIAL_IMPROVEMENT_PLAN]:
+        assert ", Improvement Plan" not in line, line
+
+
+def test_the_readme_lists_every_demo_sign_in_of_both_programmes():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    demo = readme[readme.index("## Demo sign-ins"):readme.index("## Configuration")]
+    listed = re.findall(r"^\| ([a-z.]+@example\.org) \|", demo, re.M)
+    assert listed == EVERYONE + SECOND_PROGRAMME_PEOPLE
+    assert f"**{IMPROVEMENT_PLAN}.**" in demo and f"**{INITIAL_IMPROVEMENT_PLAN}**" in demo
 
 
 def test_demo_sign_ins_marks_accounts_not_loaded_on_an_empty_database(empty_app):
     result = invoke(empty_app, "demo", "sign-ins")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()[1:]
-    assert [line.split()[0] for line in lines] == EVERYONE
-    assert all(line.endswith("(not loaded)") for line in lines)
+    groups = sign_ins_by_programme(result.output)
+    assert [line.split()[0] for line in groups[IMPROVEMENT_PLAN]] == EVERYONE
+    assert [line.split()[0] for line in groups[INITIAL_IMPROVEMENT_PLAN]] == SECOND_PROGRAMME_PEOPLE
+    assert all(line.endswith("(not loaded)") for lines in groups.values() for line in lines)
 
 
 def test_users_create_refuses_a_blank_name_or_a_malformed_email(app):

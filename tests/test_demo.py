@@ -1,5 +1,5 @@
-"""The demo load: the Sep–Oct 2023 programme report as signed off, the Jul–Aug ratings before it and an
-open Nov–Dec 2023 period. Seed strings are copied from the shared seed
+"""The demo load of Improvement Plan: the Sep–Oct 2023 programme report as signed off, the Jul–Aug ratings
+before it and an open Nov–Dec 2023 period (the second demo programme is tests/test_demo_second_programme.py's). Seed strings are copied from the shared seed
 2023-09-10-programme-highlight-report.txt (PDF-extraction damage such as "- > " bullets, stray <p>
 tags and page-break splits is written here as it appears in the seed and repaired in the test)."""
 from __future__ import annotations
@@ -104,18 +104,35 @@ def by_position(items):
 # --- counts -------------------------------------------------------------------------------------
 
 
-def test_demo_has_twelve_people_and_five_workstreams_in_display_order(app):
+def in_programme(model, programme_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(model.programme_id == programme_id))
+
+
+def test_demo_has_twelve_people_and_five_workstreams_in_display_order(app, ids):
     with app.app_context():
-        assert count(User) == 12
-        workstreams = list(db.session.scalars(sa.select(Workstream).order_by(Workstream.display_order)))
+        people = db.session.scalar(
+            sa.select(sa.func.count(RoleAssignment.user_id.distinct())).where(RoleAssignment.programme_id == ids.programme)
+        )
+        assert people == 12
+        workstreams = list(
+            db.session.scalars(
+                sa.select(Workstream).where(Workstream.programme_id == ids.programme).order_by(Workstream.display_order)
+            )
+        )
         assert [w.title for w in workstreams] == TITLES
         assert [w.code for w in workstreams] == CODES
         assert all(w.active for w in workstreams)
 
 
-def test_demo_has_the_three_two_month_periods_of_jul_to_dec_2023(app):
+def test_demo_has_the_three_two_month_periods_of_jul_to_dec_2023(app, ids):
     with app.app_context():
-        periods = list(db.session.scalars(sa.select(ReportingPeriod).order_by(ReportingPeriod.start_date)))
+        periods = list(
+            db.session.scalars(
+                sa.select(ReportingPeriod)
+                .where(ReportingPeriod.programme_id == ids.programme)
+                .order_by(ReportingPeriod.start_date)
+            )
+        )
         assert [(p.start_date, p.end_date) for p in periods] == [
             (dt.date(2023, 7, 1), dt.date(2023, 8, 31)),
             (dt.date(2023, 9, 1), dt.date(2023, 10, 31)),
@@ -123,16 +140,21 @@ def test_demo_has_the_three_two_month_periods_of_jul_to_dec_2023(app):
         ]
 
 
-def test_demo_has_one_update_per_workstream_per_period(app):
+def test_demo_has_one_update_per_workstream_per_period(app, ids):
     with app.app_context():
-        assert count(WorkstreamUpdate) == 15
+        assert db.session.scalar(
+            sa.select(sa.func.count()).select_from(WorkstreamUpdate).join(Workstream).where(Workstream.programme_id == ids.programme)
+        ) == 15
         for start in (JUL_AUG, SEP_OCT, NOV_DEC):
             assert sorted(updates_in(start)) == sorted(CODES), start
 
 
-def test_demo_jul_aug_and_sep_oct_reports_are_signed_off_and_nov_dec_is_open(app):
+def test_demo_jul_aug_and_sep_oct_reports_are_signed_off_and_nov_dec_is_open(app, ids):
     with app.app_context():
-        assert count(ProgrammeReport) == 3
+        assert db.session.scalar(
+            sa.select(sa.func.count()).select_from(ProgrammeReport).join(ReportingPeriod)
+            .where(ReportingPeriod.programme_id == ids.programme)
+        ) == 3
         assert report_for(JUL_AUG).state is ReportState.SIGNED_OFF
         assert report_for(SEP_OCT).state is ReportState.SIGNED_OFF
         assert report_for(NOV_DEC).state is ReportState.OPEN
@@ -160,12 +182,13 @@ def test_demo_sep_oct_milestone_and_risk_counts_match_the_seed(app, code):
         assert len(update.milestones) == this_period + next_period
 
 
-def test_demo_workstream_outcome_counts_match_the_seed(app):
+def test_demo_workstream_outcome_counts_match_the_seed(app, ids):
     with app.app_context():
         counts = dict(
             db.session.execute(
                 sa.select(Workstream.code, sa.func.count(WorkstreamOutcome.id))
                 .join(WorkstreamOutcome, WorkstreamOutcome.workstream_id == Workstream.id)
+                .where(Workstream.programme_id == ids.programme)
                 .group_by(Workstream.code)
             ).all()
         )
@@ -211,9 +234,9 @@ DEMO_ACCOUNTS = {
 }
 
 
-def test_demo_accounts_hold_exactly_the_roles_of_the_demo_table(app):
+def test_demo_accounts_hold_exactly_the_roles_of_the_demo_table(app, ids):
     with app.app_context():
-        users = list(db.session.scalars(sa.select(User)))
+        users = list(db.session.scalars(sa.select(User).join(RoleAssignment).where(RoleAssignment.programme_id == ids.programme).distinct()))
         actual = {
             user.email: (
                 user.name,
@@ -222,14 +245,16 @@ def test_demo_accounts_hold_exactly_the_roles_of_the_demo_table(app):
             for user in users
         }
         assert actual == DEMO_ACCOUNTS
+        # Every role they hold is in Improvement Plan.
+        assert {a.programme_id for user in users for a in user.role_assignments} == {ids.programme}
         # No assignment is duplicated (the sets above would hide a repeat).
-        assert count(RoleAssignment) == sum(len(roles) for _name, roles in DEMO_ACCOUNTS.values())
+        assert in_programme(RoleAssignment, ids.programme) == sum(len(roles) for _name, roles in DEMO_ACCOUNTS.values())
 
 
 def test_demo_accounts_are_active_example_org_addresses_with_the_demo_password(app):
     with app.app_context():
         users = list(db.session.scalars(sa.select(User)))
-        assert len(users) == 12
+        assert len(users) == 12 + 7  # both demo programmes' people
         for user in users:
             assert user.email.endswith("@example.org"), user.email
             assert user.active, user.email
@@ -558,7 +583,7 @@ def test_demo_procurement_carries_its_first_three_milestones_into_next_period_wi
 def test_demo_references_are_unique_per_kind_within_each_update_and_carry_the_workstream_code(app):
     with app.app_context():
         updates = list(db.session.scalars(sa.select(WorkstreamUpdate)))
-        assert len(updates) == 15
+        assert len(updates) == 15 + 4  # both demo programmes' updates
         for update in updates:
             code = update.workstream.code
             for milestones in (update.milestones_this_period, update.milestones_next_period):
@@ -716,4 +741,4 @@ def test_load_demo_refuses_a_database_with_data_and_leaves_it_unchanged(app):
         db.session.rollback()
     with app.app_context():
         assert {model.__name__: count(model) for model in models} == before
-        assert before["User"] == 12
+        assert before["User"] == 12 + 7

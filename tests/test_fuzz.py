@@ -55,9 +55,9 @@ from app.models.types import utcnow
 from app.reports import exports
 from app.reports.rendering import forget_bodies
 from tests import fuzzing
-from tests.authorization_matrix import CONFLICT, INVALID, MATRIX, OK, PERSONAS
+from tests.authorization_matrix import CONFLICT, INVALID, MATRIX, OK, PERSONAS, THIS_PROGRAMME
 from tests.conftest import Browser, complete_for_submission, open_browser, user_by_email
-from tests.demo_ids import demo_ids
+from tests.demo_ids import demo_ids, second_programme_ids
 from tests.personas import LOUISA_SIMPSON
 
 settings.register_profile(
@@ -169,7 +169,7 @@ class Fuzz:
         self.cookie_name = app.config["SESSION_COOKIE_NAME"]
         self.tallies: dict[str, Tally] = collections.defaultdict(Tally)
         with app.app_context():
-            self.objects = _build(self.ids)
+            self.objects = _build(self.ids, second_programme_ids(app))
             exports.build_missing()  # signed-off packs are stored right after sign-off, as in production
             db.session.remove()
         self.browsers = {persona: self._browser(persona) for persona in PERSONAS}
@@ -309,20 +309,23 @@ class Fuzz:
         self.sandbox.uninstall()
 
 
-def _build(ids) -> dict:
-    """Single-role personas, an account holder with a reset link, rows of the Governance draft's own in each
-    list, and the Procurement update submitted; committed."""
+def _build(ids, other_ids) -> dict:
+    """The personas (one role each, in this programme or another, or none), an account holder with a reset
+    link, rows of the Governance draft's own in each list, and the Procurement update submitted; committed."""
     personas = {}
     for name, role in PERSONAS.items():
         if role is None:
             continue
-        role_name, code = role
         person = User(name=f"Fuzz {name}", email=email_of(name))
         person.set_password(PASSWORD)
-        codes = ("GOV", "PRC") if code == "GOV" else (code,)
-        person.role_assignments = [
-            RoleAssignment(role=Role[role_name], workstream_id=ids.workstreams.get(c), programme_id=ids.programme) for c in codes
-        ]
+        if role:
+            role_name, code, programme = role
+            where = ids if programme == THIS_PROGRAMME else other_ids
+            codes = ("GOV", "PRC") if code == "GOV" else (code,)
+            person.role_assignments = [
+                RoleAssignment(role=Role[role_name], workstream_id=where.workstreams.get(c), programme_id=where.programme)
+                for c in codes
+            ]
         db.session.add(person)
         personas[name] = person
     holder = User(name="Fuzz Account Holder", email=HOLDER_EMAIL)

@@ -1,25 +1,38 @@
 """Who may see a workstream's page: everyone with a role in the programme, officers and readers alike, and
-nobody whose account holds no role."""
+nobody whose account holds no role there (none at all, or roles in another programme only)."""
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import User, Workstream
 from app.permissions import can
 from tests.conftest import complete_for_submission, rolled_back, user_by_email
-from tests.personas import COMMITTEE_MEMBER, EVERYONE, LOUISA_SIMPSON, NICK_BELL
+from tests.personas import COMMITTEE_MEMBER, EVERYONE, LOUISA_SIMPSON, NICK_BELL, SECOND_PROGRAMME_PEOPLE
 
 
-def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account_with_no_role_may_not(app):
+def test_every_officer_and_every_reader_may_view_every_workstream_and_an_account_with_no_role_may_not(app, ids):
     with rolled_back(app):
         nobody = User(name="No Role", email="no.role@example.org", password_hash="not-used")
         db.session.add(nobody)
         db.session.commit()
         people = db.session.scalars(sa.select(User).where(User.email.in_(EVERYONE))).all()
         assert {p.email for p in people} == set(EVERYONE)
-        for workstream in db.session.scalars(sa.select(Workstream)):
+        for workstream in db.session.scalars(sa.select(Workstream).where(Workstream.programme_id == ids.programme)):
             for person in people:
                 assert can(person, "view_workstream", workstream), (person.email, workstream.code)
             assert not can(nobody, "view_workstream", workstream), workstream.code
+
+
+def test_no_one_of_one_demo_programme_may_view_a_workstream_of_the_other(app, ids, second_ids):
+    with app.app_context():
+        first = db.session.scalars(sa.select(User).where(User.email.in_(EVERYONE))).all()
+        second = db.session.scalars(sa.select(User).where(User.email.in_(SECOND_PROGRAMME_PEOPLE))).all()
+        assert len(first) == len(EVERYONE) and len(second) == len(SECOND_PROGRAMME_PEOPLE)
+        for people, other in ((first, second_ids), (second, ids)):
+            workstreams = db.session.scalars(sa.select(Workstream).where(Workstream.programme_id == other.programme)).all()
+            assert workstreams
+            for workstream in workstreams:
+                for person in people:
+                    assert not can(person, "view_workstream", workstream), (person.email, workstream.code)
 
 
 def test_a_project_manager_may_edit_their_workstreams_draft_but_not_once_submitted_nor_another_workstreams(app, ids):

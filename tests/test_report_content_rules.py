@@ -146,7 +146,11 @@ def test_a_reports_rating_trend_ends_at_its_own_period_even_once_a_later_period_
         content = report_content(report.period, report)
         earlier_starts = sorted(
             p.start_date.isoformat()
-            for p in db.session.scalars(sa.select(ReportingPeriod).where(ReportingPeriod.start_date <= dt.date(2023, 9, 1)))
+            for p in db.session.scalars(
+                sa.select(ReportingPeriod).where(
+                    ReportingPeriod.programme_id == ids.programme, ReportingPeriod.start_date <= dt.date(2023, 9, 1)
+                )
+            )
         )
         for section in content["workstreams"]:
             trend = section["rag_trend"]

@@ -1,5 +1,11 @@
-"""Loads the demo: the Sep–Oct 2023 programme report as signed off, the July–August ratings before it
-and an open Nov–Dec 2023 period whose drafts start from what Sep–Oct planned."""
+"""Loads the demo's two programmes.
+
+Improvement Plan: the Sep–Oct 2023 programme report as signed off, the July–August ratings before it and an
+open Nov–Dec 2023 period whose drafts start from what Sep–Oct planned.
+
+Initial Improvement Plan (app/demo/second_programme.py): its own people and two workstreams, February 2023
+opened with the PMO's drafts in it, and March 2023 opened after it, its drafts carried forward from February's.
+Both periods are still open: the seeds rate neither workstream, so nothing could be approved or signed off."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +13,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from app import audit
-from app.demo import content
+from app.demo import content, second_programme
 from app.demo.people import DEMO_PASSWORD, PEOPLE
 from app.extensions import db
 from app.models import (
@@ -27,6 +33,7 @@ from app.models import (
     WorkstreamOutcome,
     WorkstreamUpdate,
 )
+from app.period_queries import forget_periods, updates_by_workstream
 from app.periods.services import open_period
 from app.reports.services import freeze_revision
 
@@ -76,38 +83,60 @@ def load_demo() -> None:
     """Load everything in one transaction into an empty database."""
     if not database_is_empty():
         raise RuntimeError("The database already has data; the demo loads only into an empty database.")
+    _load_improvement_plan()
+    _load_initial_improvement_plan()
+    db.session.commit()
+
+
+def _load_improvement_plan() -> None:
     programme = Programme(**content.PROGRAMME)
     db.session.add(programme)
-    people = _load_people(programme)
-    workstreams = _load_workstreams(programme, people)
+    # Its PMO set the service up, so may create further programmes.
+    people = _load_people(programme, PEOPLE, pmo_set_up_the_service=True)
+    workstreams = _load_workstreams(programme, content.WORKSTREAMS, people)
     references = _References()
     jul_aug_period, jul_aug_updates = _load_jul_aug(programme, people, workstreams, references)
     sep_oct_period = _load_sep_oct(programme, people, workstreams, references, jul_aug_updates)
     _sign_off(jul_aug_period, people, SIGN_OFFS["jul_aug"])
     _sign_off(sep_oct_period, people, SIGN_OFFS["sep_oct"])
-    open_period(
-        programme,
-        **PERIODS["nov_dec"], opened_by=people["heidi.robinson@example.org"], at=_at(PERIODS["nov_dec"]["start_date"], 9)
-    )
-    db.session.commit()
+    _open(programme, PERIODS["nov_dec"], people["heidi.robinson@example.org"])
 
 
-def _load_people(programme: Programme) -> dict[str, User]:
+def _load_initial_improvement_plan() -> None:
+    """February 2023 opened and drafted by the PMO, then March 2023 opened from it."""
+    spec = second_programme
+    programme = Programme(**spec.PROGRAMME)
+    db.session.add(programme)
+    people = _load_people(programme, spec.PEOPLE, pmo_set_up_the_service=False)
+    _load_workstreams(programme, spec.WORKSTREAMS, people)
+    pmo = people[spec.PMO]
+    february = _open(programme, spec.PERIODS["feb_2023"], pmo)
+    _write_drafts(february, spec.FEBRUARY_DRAFTS, pmo, _References())
+    _open(programme, spec.PERIODS["mar_2023"], pmo)
+
+
+def _open(programme: Programme, fields: dict, opened_by: User) -> ReportingPeriod:
+    """Open the period as the PMO would, at 9am on its first day."""
+    period = open_period(programme, **fields, opened_by=opened_by, at=_at(fields["start_date"], 9))
+    forget_periods()
+    return period
+
+
+def _load_people(programme: Programme, specs, *, pmo_set_up_the_service: bool) -> dict[str, User]:
     people = {}
-    for name, email, roles in PEOPLE:
+    for name, email, roles in specs:
         user = User(name=name, email=email, created_at=dt.datetime(2023, 6, 1, 9, 0, tzinfo=dt.timezone.utc))
         user.set_password(DEMO_PASSWORD)
         user.role_assignments = [RoleAssignment(role=role, programme=programme) for role in roles]
-        # The PMO set the service up, so may create further programmes.
-        user.may_create_programmes = Role.PMO in roles
+        user.may_create_programmes = pmo_set_up_the_service and Role.PMO in roles
         db.session.add(user)
         people[email] = user
     return people
 
 
-def _load_workstreams(programme: Programme, people: dict[str, User]) -> dict[str, Workstream]:
+def _load_workstreams(programme: Programme, specs, people: dict[str, User]) -> dict[str, Workstream]:
     workstreams = {}
-    for order, spec in enumerate(content.WORKSTREAMS, start=1):
+    for order, spec in enumerate(specs, start=1):
         workstream = Workstream(
             programme=programme,
             code=spec["code"],
@@ -132,6 +161,38 @@ def _load_workstreams(programme: Programme, people: dict[str, User]) -> dict[str
         workstreams[spec["code"]] = workstream
     db.session.flush()
     return workstreams
+
+
+def _write_drafts(period: ReportingPeriod, drafts: dict, author: User, references: "_References") -> None:
+    """Write each workstream's draft as its editor would: the key activities saved, and each milestone
+    planned for next period added to the list, with the audit events the editor records."""
+    at = _at(period.drafts_due, 16)
+    for update in sorted(updates_by_workstream(period).values(), key=lambda u: u.workstream.display_order):
+        code = update.workstream.code
+        spec = drafts[code]
+        update.key_activities = spec["key_activities"]
+        db.session.flush()
+        audit.record("edit", update, actor=author, changed_fields=["key_activities"], at=at)
+        for position, description in enumerate(spec["milestones_next_period"], start=1):
+            milestone = Milestone(
+                update=update,
+                kind=MilestoneKind.NEXT_PERIOD,
+                position=position,
+                reference=references.next(code, "M"),
+                description=description,
+            )
+            db.session.add(milestone)
+            db.session.flush()
+            audit.record(
+                "add_milestone",
+                milestone,
+                actor=author,
+                period_id=update.period_id,
+                workstream_id=update.workstream_id,
+                comment=milestone.reference,
+                changed_fields=["description"],
+                at=at,
+            )
 
 
 class _References:

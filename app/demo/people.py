@@ -1,4 +1,6 @@
-"""The demo accounts: the seed report's people, with the roles the demo gives them."""
+"""The demo accounts: the seed report's people, with the roles the demo gives them in Improvement Plan (the
+second demo programme's people are app/demo/second_programme.py's), and both programmes' accounts."""
+from app.demo import content, second_programme
 from app.models import Role
 
 DEMO_PASSWORD = "waymark-demo-2023"
@@ -17,4 +19,10 @@ PEOPLE = [
     ("Angela Probert", "angela.probert@example.org", [Role.LEAD_DIRECTOR]),
     ("Richard Carr", "richard.carr@example.org", [Role.IIB_MEMBER]),
     ("Committee Member", "committee.member@example.org", [Role.VIEWER]),
+]
+
+# Each demo programme's name with its accounts, in the order the demo loads them.
+ACCOUNTS_BY_PROGRAMME = [
+    (content.PROGRAMME["name"], PEOPLE),
+    (second_programme.PROGRAMME["name"], second_programme.PEOPLE),
 ]
