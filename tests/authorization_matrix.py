@@ -169,6 +169,7 @@ SIGNED_IN = always(who(OK))
 # The programme's own pages: everyone with a role in it.
 IN_PROGRAMME = always(who(OK, forbidden=OUTSIDERS))
 # The service's own pages: the PMO of any programme.
+PMO_ONLY = always(who(ok=PMO))
 SERVICE_ADMIN = always(who(ok=PMO_OF_ANY))
 
 # A period's pages, report and packs: officers always; readers once the period is signed off.

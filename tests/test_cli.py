@@ -406,24 +406,24 @@ def _set_password_from(app, path: str, password: str = GOOD_PASSWORD) -> None:
 
 
 def test_users_revoke_takes_a_role_away_and_says_when_it_was_not_held(app):
-    result = invoke(app, "users", "revoke", LOUISA_SIMPSON, "project-manager", "--workstream", "GOV")
+    result = invoke(app, "users", "revoke", "--programme", "Improvement Plan", LOUISA_SIMPSON, "project-manager", "--workstream", "GOV")
     assert result.exit_code == 0, result.output
     assert "Louisa Simpson is no longer Project manager for Governance and decision making." in result.output
     assert roles_of(app, LOUISA_SIMPSON) == [(Role.PROJECT_MANAGER, "PRC")]
-    again = invoke(app, "users", "revoke", LOUISA_SIMPSON, "project-manager", "--workstream", "GOV")
+    again = invoke(app, "users", "revoke", "--programme", "Improvement Plan", LOUISA_SIMPSON, "project-manager", "--workstream", "GOV")
     assert again.exit_code == 0 and "Louisa Simpson does not hold that role." in again.output
 
 
 def test_users_revoke_refuses_the_last_pmos_pmo_role(app):
     before = table_counts(app)
-    result = invoke(app, "users", "revoke", HEIDI_ROBINSON, "pmo")
+    result = invoke(app, "users", "revoke", "--programme", "Improvement Plan", HEIDI_ROBINSON, "pmo")
     assert result.exit_code == 1
     assert "Heidi Robinson is the last PMO of Improvement Plan" in result.output
     assert table_counts(app) == before
 
 
 def test_users_invite_prints_a_link_without_mail_and_the_person_sets_a_password_with_it(app):
-    result = invoke(app, "users", "invite", "Dana.Newcomer@example.org", "sponsor", "--workstream", "GOV",
+    result = invoke(app, "users", "invite", "--programme", "Improvement Plan", "Dana.Newcomer@example.org", "sponsor", "--workstream", "GOV",
                     "--workstream", "PRC", "--name", "Dana Newcomer")
     assert result.exit_code == 0, result.output
     assert ("Invited Dana Newcomer <dana.newcomer@example.org> as Sponsor for Governance and decision making; "
@@ -441,7 +441,7 @@ def test_users_invite_prints_a_link_without_mail_and_the_person_sets_a_password_
 
 def test_users_invite_of_an_existing_account_grants_the_role_only(app):
     before = table_counts(app)
-    result = invoke(app, "users", "invite", NICK_BELL, "viewer", "--name", "Nick")
+    result = invoke(app, "users", "invite", "--programme", "Improvement Plan", NICK_BELL, "viewer", "--name", "Nick")
     assert result.exit_code == 0, result.output
     assert f"{NICK_BELL} already has an account (Nick Bell): they are now Viewer in Improvement Plan." in result.output
     assert table_counts(app)["User"] == before["User"]
@@ -455,18 +455,18 @@ def test_users_invite_of_an_existing_account_grants_the_role_only(app):
 ])
 def test_users_invite_refuses_what_the_pages_refuse(app, args, message):
     before = table_counts(app)
-    result = invoke(app, "users", "invite", *args)
+    result = invoke(app, "users", "invite", "--programme", "Improvement Plan", *args)
     assert result.exit_code == 1 and message in result.output, result.output
     assert table_counts(app) == before
 
 
 def test_users_resend_invitation_gives_a_new_link_and_the_old_one_stops(app):
-    first = invoke(app, "users", "invite", "dana@example.org", "viewer", "--name", "Dana Newcomer")
-    again = invoke(app, "users", "resend-invitation", "dana@example.org")
+    first = invoke(app, "users", "invite", "--programme", "Improvement Plan", "dana@example.org", "viewer", "--name", "Dana Newcomer")
+    again = invoke(app, "users", "resend-invitation", "--programme", "Improvement Plan", "dana@example.org")
     assert again.exit_code == 0, again.output
     assert app.test_client().get(_link_path(first.output)).status_code == 404
     _set_password_from(app, _link_path(again.output))
-    refused = invoke(app, "users", "resend-invitation", "dana@example.org")
+    refused = invoke(app, "users", "resend-invitation", "--programme", "Improvement Plan", "dana@example.org")
     assert refused.exit_code == 1 and "has already set a password" in refused.output
 
 
