@@ -176,3 +176,28 @@ def test_an_existing_programmes_data_joins_one_programme_and_keeps_every_row(emp
             assert connection.execute(sa.text("SELECT may_create_programmes FROM user_account")).scalar()
             intro = connection.execute(sa.text("SELECT rag_methodology_intro FROM reporting_period")).scalar()
             assert intro.startswith("The Independent Improvement Board")
+
+
+def test_a_workstream_that_was_not_active_is_retired_from_the_day_after_its_last_period(app, ids):
+    """Migration 0008: `active` becomes `retired_from`, so the periods a workstream reported in keep it; one
+    that never reported is retired before any period. Downgrading gives `active` back."""
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="0007")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE workstream SET active = FALSE WHERE id = :id"), {"id": ids.workstreams["PRC"]})
+            connection.execute(sa.text(
+                "INSERT INTO workstream (id, programme_id, code, title, description, display_order, active) "
+                "VALUES (99, :programme, 'OLD', 'Never reported', '', 9, FALSE)"
+            ), {"programme": ids.programme})
+        upgrade()
+        with db.engine.connect() as connection:
+            retired = dict(connection.execute(sa.text("SELECT code, retired_from FROM workstream")).all())
+        assert {code: str(day) if day else None for code, day in retired.items()} == {
+            "GOV": None, "PRC": "2024-01-01", "PPD": None, "PTN": None, "CCC": None, "OLD": "0001-01-01",
+        }
+        downgrade(revision="0007")
+        with db.engine.connect() as connection:
+            inactive = connection.execute(sa.text("SELECT code FROM workstream WHERE NOT active ORDER BY code")).scalars().all()
+        assert inactive == ["OLD", "PRC"]
+        upgrade()
