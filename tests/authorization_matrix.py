@@ -21,7 +21,10 @@ Written from the product's rules, not from the app's code:
 * The lead executive director writes the programme overview while the report is open. A CMT member signs
   the report off (refused as not ready, "conflict", until every update is approved and the overview is
   written) and reopens a signed-off report as a new revision.
-* The PMO administers the service: the outbox, the people who can sign in.
+* The PMO administers the service: the outbox, the people who can sign in. The PMO set the service up, so
+  may create programmes too.
+* The PMO runs its programme's set-up: its settings, and its workstreams (adding, editing, ordering,
+  retiring and re-activating them). Everyone else is refused, readers included.
 * Anyone signed in manages their own account (changes their password) and can sign out.
 
 Each update state is one case (tests/test_authorization.py builds them on the Governance workstream):
@@ -49,6 +52,7 @@ Answers: "ok" (2xx, or a redirect that is not to sign in), "login" (redirect to 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from typing import Callable
 
@@ -59,12 +63,15 @@ from app.models import (
     RAG,
     Milestone,
     PasswordResetToken,
+    Programme,
     ProgrammeReport,
     ReportState,
     Risk,
     RiskStatus,
+    Role,
     UpdateState,
     User,
+    Workstream,
     WorkstreamUpdate,
 )
 
@@ -244,6 +251,29 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "POST /updates/<update_id>/risks/<row_id>/close": EDIT_UPDATE,
     },
     "updates.reopen_risk": {"POST /updates/<update_id>/risks/<row_id>/reopen": EDIT_UPDATE},
+    "programmes.new": {"GET /programmes/new": PMO_ONLY, "POST /programmes/new": PMO_ONLY},
+    "programmes.settings": {
+        "GET /programmes/<programme_id>/settings": PMO_ONLY,
+        "POST /programmes/<programme_id>/settings": PMO_ONLY,
+    },
+    "workstreams.manage": {"GET /programmes/<programme_id>/workstreams/manage": PMO_ONLY},
+    "workstreams.new": {
+        "GET /programmes/<programme_id>/workstreams/new": PMO_ONLY,
+        "POST /programmes/<programme_id>/workstreams/new": PMO_ONLY,
+    },
+    "workstreams.edit": {"GET /workstreams/<workstream_id>/edit": PMO_ONLY, "POST /workstreams/<workstream_id>/edit": PMO_ONLY},
+    # Procurement, second in the order, moves either way.
+    "workstreams.move": {
+        "POST /workstreams/<workstream_id>/move-up": PMO_ONLY,
+        "POST /workstreams/<workstream_id>/move-down": PMO_ONLY,
+    },
+    # Governance, retired from the next period.
+    "workstreams.retire": {
+        "GET /workstreams/<workstream_id>/retire": PMO_ONLY,
+        "POST /workstreams/<workstream_id>/retire": PMO_ONLY,
+    },
+    # Governance is not retired: there is nothing to re-activate.
+    "workstreams.reactivate": {"POST /workstreams/<workstream_id>/reactivate": always(who(conflict=PMO))},
     "admin.outbox": {"GET /outbox": PMO_ONLY},
     "admin.users": {"GET /admin/users": PMO_ONLY},
     "admin.change_access": {
@@ -435,6 +465,40 @@ def changes_access(seen: Seen) -> None:
     assert user.session_token != seen.objects.session_tokens[user_id], "their sessions did not end"
 
 
+def creates_programme(seen: Seen) -> None:
+    programme = db.session.scalar(sa.select(Programme).where(Programme.name == seen.form["name"]))
+    assert programme is not None, "no new programme"
+    assert db.session.get(User, seen.user_id).has_role(Role.PMO, programme.id), "its creator is not its PMO"
+
+
+def changes_settings(seen: Seen) -> None:
+    programme = db.session.get(Programme, seen.objects.programme_id)
+    assert (programme.organisation, programme.months_per_period) == (
+        seen.form["organisation"], int(seen.form["months_per_period"])
+    )
+
+
+def adds_workstream(seen: Seen) -> None:
+    workstream = db.session.scalar(sa.select(Workstream).where(
+        Workstream.programme_id == seen.objects.programme_id, Workstream.code == seen.form["code"]))
+    assert workstream is not None and workstream.title == seen.form["title"], "no new workstream"
+
+
+def edits_workstream(seen: Seen) -> None:
+    assert db.session.get(Workstream, seen.objects.workstream_id).title == seen.form["title"]
+
+
+def moves_workstream(seen: Seen) -> None:
+    order = db.session.scalars(sa.select(Workstream.id).where(Workstream.programme_id == seen.objects.programme_id)
+                               .order_by(Workstream.display_order)).all()
+    assert order.index(seen.objects.second_workstream_id) == (0 if seen.fixed["direction"] == "up" else 2)
+
+
+def retires_workstream(seen: Seen) -> None:
+    # From the next period: the first after Nov–Dec 2023, the demo's latest.
+    assert db.session.get(Workstream, seen.objects.workstream_id).retired_from == dt.date(2024, 1, 1)
+
+
 EFFECTS: dict[str, Effect] = {
     "POST /sign-in": signs_in,
     "POST /sign-out": signs_out,
@@ -461,6 +525,13 @@ EFFECTS: dict[str, Effect] = {
     "POST /updates/<update_id>/risks/<row_id>/move-down": moves_row,
     "POST /updates/<update_id>/risks/<row_id>/close": closes_risk,
     "POST /updates/<update_id>/risks/<row_id>/reopen": reopens_risk,
+    "POST /programmes/new": creates_programme,
+    "POST /programmes/<programme_id>/settings": changes_settings,
+    "POST /programmes/<programme_id>/workstreams/new": adds_workstream,
+    "POST /workstreams/<workstream_id>/edit": edits_workstream,
+    "POST /workstreams/<workstream_id>/move-up": moves_workstream,
+    "POST /workstreams/<workstream_id>/move-down": moves_workstream,
+    "POST /workstreams/<workstream_id>/retire": retires_workstream,
     "POST /admin/users/<user_id>/deactivate": changes_access,
     "POST /admin/users/<user_id>/reactivate": changes_access,
 }

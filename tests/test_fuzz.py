@@ -266,6 +266,7 @@ class Fuzz:
             "update_id": [update, *others["update_id"]],
             "period_id": [period, *others["period_id"]],
             "workstream_id": [ids.workstreams["GOV"], ids.workstreams["PPD"]],
+            "programme_id": [ids.programme],
             "row_id": objects["rows"].get(fixed.get("name", "risks"), objects["rows"]["risks"]),
             "user_id": [objects["holder"], objects["personas"]["PMO"]],
             "revision": [1, 2],
@@ -314,7 +315,7 @@ def _build(ids) -> dict:
         if role is None:
             continue
         role_name, code = role
-        person = User(name=f"Fuzz {name}", email=email_of(name))
+        person = User(name=f"Fuzz {name}", email=email_of(name), may_create_programmes=name == "PMO")
         person.set_password(PASSWORD)
         codes = ("GOV", "PRC") if code == "GOV" else (code,)
         person.role_assignments = [
