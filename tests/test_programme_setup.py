@@ -115,9 +115,10 @@ def test_the_programmes_page_and_an_empty_my_work_lead_a_creator_to_create_a_pro
     assert "Fay&#39;s Plan" in text(client.get("/programmes"))
 
 
-def test_programmes_lists_a_create_button_only_for_creators(person):
-    assert 'href="/programmes/new"' in text(person(HEIDI_ROBINSON).get("/programmes"))
-    assert 'href="/programmes/new"' not in text(person(NICK_BELL).get("/programmes"))
+def test_programmes_and_my_work_lead_only_creators_to_create_a_programme(person):
+    for page in ("/programmes", "/"):
+        assert 'href="/programmes/new"' in text(person(HEIDI_ROBINSON).get(page)), page
+        assert 'href="/programmes/new"' not in text(person(NICK_BELL).get(page)), page
 
 
 # --- Settings ----------------------------------------------------------------------------------------------

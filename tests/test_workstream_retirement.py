@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import sqlalchemy as sa
 
@@ -15,6 +16,7 @@ from app.periods.services import open_period
 from app.update_rules import period_status
 from app.workstreams.services import retirement, update_started
 from tests.conftest import demo_programme, error_beside, post, text, user_by_email
+from tests.demo_ids import CODES, TITLES
 from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON, NICK_BELL, RICHARD_CARR
 
 JAN_FEB = dict(
@@ -30,6 +32,13 @@ def codes_in(period_id: int) -> list[str]:
 def gov_update(ids, period: str) -> WorkstreamUpdate | None:
     return db.session.scalar(sa.select(WorkstreamUpdate).where(
         WorkstreamUpdate.workstream_id == ids.workstreams["GOV"], WorkstreamUpdate.period_id == ids.periods[period]))
+
+
+def status_rows(page: str) -> list[str]:
+    """The workstreams of a period page's status table, by their row headers."""
+    table = page.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
+    headers = re.findall(r'<th scope="row" class="govuk-table__header">(.*?)</th>', table, re.S)
+    return [re.sub(r"<[^>]+>", "", header).strip() for header in headers]
 
 
 def beside(page: str, field: str) -> str:
@@ -64,9 +73,12 @@ def test_retiring_from_the_open_period_removes_its_draft_not_yet_started_and_kee
         heidi_id = user_by_email(HEIDI_ROBINSON).id
         assert actions == [("remove_draft", draft_id, heidi_id), ("retire_workstream", gov, heidi_id)]
         assert "GOV" not in [w.code for w in workstreams_for_new_period(ids.programme, dt.date(2024, 1, 1))]
-    # Earlier periods' pages keep it; the open period's does not.
-    assert "Governance and decision making" in text(heidi.get(f"/periods/{ids.periods['sep_oct']}"))
-    assert "Governance and decision making" not in text(heidi.get(f"/periods/{nov_dec}")).split("<main", 1)[1].split("</main>")[0]
+    # Earlier periods' status tables keep it; the open period's does not.
+    assert status_rows(text(heidi.get(f"/periods/{ids.periods['sep_oct']}")))[0] == "Governance and decision making"
+    assert status_rows(text(heidi.get(f"/periods/{nov_dec}"))) == [TITLES[code] for code in CODES[1:]]
+    history = html.unescape(text(heidi.get(f"/periods/{nov_dec}")))
+    assert "Draft removed" in history
+    assert "Governance and decision making was retired from this period before its draft was started" in history
     listed = text(heidi.get(f"/programmes/{ids.programme}/workstreams"))
     assert "Retired workstreams" in listed and "Retired: not in periods from 1 November 2023" in listed
 
@@ -194,7 +206,7 @@ def test_the_periods_a_workstream_can_be_retired_from_stop_at_the_latest_started
         db.session.flush()
         plan = retirement(gov)
         assert [c.value for c in plan.choices] == ["next"]
-        assert [period.id for period, _update in plan.reporting_in] == [ids.periods["nov_dec"], jan_feb.id]
+        assert [period.id for period, _update in plan.reporting_in] == [jan_feb.id]
 
 
 def test_a_workstream_retired_from_a_date_reports_in_periods_starting_before_it_only(app, ids):
@@ -206,3 +218,22 @@ def test_a_workstream_retired_from_a_date_reports_in_periods_starting_before_it_
         assert "GOV" in starting(dt.date(2024, 2, 29))
         assert "GOV" not in starting(dt.date(2024, 3, 1))
         assert gov.reports_in_period_from(dt.date(2024, 2, 29)) and not gov.reports_in_period_from(dt.date(2024, 3, 1))
+
+
+def test_a_period_planned_but_not_opened_can_be_the_first_it_does_not_report_in(app, person, ids):
+    """The reporting calendar plans a period before opening it: a workstream can be retired from it, so that
+    opening it gives the workstream no draft."""
+    with app.app_context():
+        planned = ReportingPeriod(programme_id=ids.programme, **{k: v for k, v in JAN_FEB.items() if k != "opened_by"})
+        db.session.add(planned)
+        db.session.commit()
+        planned_id = planned.id
+    heidi = person(HEIDI_ROBINSON)
+    page = html.unescape(text(heidi.get(f"/workstreams/{ids.workstreams['GOV']}/retire")))
+    assert f'value="{planned_id}"' in page and "Not opened yet: it will have no draft in it." in page
+    assert "It reports for the last time in 1 January 2024 – 29 February 2024, when it opens." in page
+    assert post(heidi, f"/workstreams/{ids.workstreams['GOV']}/retire", retire_from=str(planned_id)).status_code == 302
+    with app.test_request_context():
+        assert db.session.get(Workstream, ids.workstreams["GOV"]).retired_from == dt.date(2024, 1, 1)
+        assert gov_update(ids, "nov_dec") is not None, "it still reports in the open period"
+        assert "GOV" not in [w.code for w in workstreams_for_new_period(ids.programme, dt.date(2024, 1, 1))]

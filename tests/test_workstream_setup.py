@@ -335,3 +335,21 @@ def test_set_up_changes_leave_every_signed_off_pack_as_it_was_signed_off(app, pe
     # Readers see the signed-off Sep–Oct report as it was signed off.
     page = text(signed_in(RICHARD_CARR).get(f"/periods/{ids.periods['sep_oct']}/report"))
     assert "Governance and decision making" in page and "A new description." not in page
+
+
+def test_json_bodies_and_ids_no_row_could_have_are_refused_by_every_workstream_route(app, person, ids):
+    heidi = person(HEIDI_ROBINSON)
+    gov = ids.workstreams["GOV"]
+    with app.app_context():
+        before = (count(Workstream), count(AuditEvent))
+    for path in (f"/programmes/{ids.programme}/workstreams/new", f"/workstreams/{gov}/edit", f"/workstreams/{gov}/move-down",
+                 f"/workstreams/{gov}/retire", f"/workstreams/{gov}/reactivate"):
+        response = heidi.post(path, json={"code": "DIG", "title": "JSON", "retire_from": "next"},
+                              headers={"X-CSRFToken": heidi.token})
+        assert response.status_code == 415, path
+        huge = re.sub(r"/\d+/", "/2147483648/", path, count=1)
+        assert post(heidi, huge, **NEW).status_code == 404, huge
+        assert heidi.get(huge.replace("/move-down", "").replace("/reactivate", "")).status_code in (404, 405), huge
+    with app.app_context():
+        assert (count(Workstream), count(AuditEvent)) == before
+        assert db.session.get(Workstream, gov).retired_from is None

@@ -165,25 +165,6 @@ def retire(workstream_id: int):
     ), _status(refused)
 
 
-def _described(plan) -> list[tuple[str, str]]:
-    """(label, hint) of each choice on the retirement page."""
-    described = []
-    for choice in plan.choices:
-        if choice.period is not None:
-            later = len(choice.drafts_removed) - 1
-            drafts = "Its draft for this period has not been started" if not later else (
-                f"Its drafts for this period and {later} later period{'s' if later > 1 else ''} have not been started"
-            )
-            described.append((choice.period.label, f"{drafts}: retiring it removes {'them' if later else 'it'}."))
-        elif plan.latest is None:
-            described.append(("Before its first period", "No reporting period has been planned yet."))
-        elif plan.latest_update is not None:
-            described.append(("From the next period", f"It reports in {plan.latest.label} for the last time."))
-        else:
-            described.append(("From the next period", f"It is not in {plan.latest.label}, the latest period."))
-    return described
-
-
 @bp.post("/workstreams/<int:workstream_id>/reactivate")
 @login_required
 def reactivate(workstream_id: int):
@@ -199,3 +180,27 @@ def reactivate(workstream_id: int):
     db.session.commit()
     flash(f"{workstream.title} re-activated. It reports again from the next period opened", "success")
     return redirect(url_for("workstreams.manage", programme_id=workstream.programme_id))
+
+
+def _described(plan) -> list[tuple[str, str]]:
+    """(label, hint) of each choice on the retirement page."""
+    described = []
+    for choice in plan.choices:
+        removed = len(choice.drafts_removed)
+        if choice.period is not None:
+            if not removed:
+                hint = "Not opened yet: it will have no draft in it."
+            elif removed == 1 and choice.drafts_removed[0].period_id == choice.period.id:
+                hint = "Its draft for this period has not been started: retiring it removes it."
+            else:
+                hint = f"Its {removed} drafts, for this period and after, have not been started: retiring it removes them."
+            described.append((choice.period.label, hint))
+        elif plan.latest is None:
+            described.append(("Before its first period", "No reporting period has been planned yet."))
+        elif not plan.latest_opened:
+            described.append(("From the next period", f"It reports for the last time in {plan.latest.label}, when it opens."))
+        elif plan.latest_update is not None:
+            described.append(("From the next period", f"It reports in {plan.latest.label} for the last time."))
+        else:
+            described.append(("From the next period", f"It is not in {plan.latest.label}, the latest period."))
+    return described

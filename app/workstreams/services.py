@@ -269,8 +269,9 @@ class Retirement:
 
     choices: list[RetirementChoice]
     latest: ReportingPeriod | None
-    # Its update in the latest period, if it has one.
+    # Its update in the latest period, if it has one, and whether that period has been opened (has drafts).
     latest_update: WorkstreamUpdate | None
+    latest_opened: bool
     # (period, update) pairs of the periods not signed off where its update has been worked on.
     reporting_in: list[tuple[ReportingPeriod, WorkstreamUpdate]]
 
@@ -292,35 +293,45 @@ def update_started(update: WorkstreamUpdate) -> bool:
 
 
 def retirement(workstream: Workstream) -> Retirement:
+    """The periods the workstream can be retired from, latest last, then the next period; and the periods it
+    must report in."""
     periods = all_periods(workstream.programme_id)  # newest first
     updates = {
         u.period_id: u
         for u in db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.workstream_id == workstream.id))
     }
+    opened = set(db.session.scalars(
+        sa.select(WorkstreamUpdate.period_id).where(WorkstreamUpdate.period_id.in_([p.id for p in periods])).distinct()
+    ))
     signed_off = signed_off_period_ids()
     latest = periods[0] if periods else None
     after_latest = latest.end_date + dt.timedelta(days=1) if latest else BEFORE_ANY_PERIOD
     choices = [RetirementChoice(NEXT_PERIOD, None, after_latest, ())]
     reporting_in = []
     removable: list[WorkstreamUpdate] = []
-    blocked = False
     for period in periods:
-        update = updates.get(period.id)
         if period.id in signed_off:
             break
+        update = updates.get(period.id)
         if update is None:
+            if period.id not in opened:
+                # Planned, not opened yet: it will have no draft there.
+                choices.insert(0, RetirementChoice(str(period.id), period, period.start_date, tuple(removable)))
             continue
-        if blocked or update_started(update):
-            blocked = True
+        if update_started(update):
+            # It reports here, so in every period before (their drafts stay too).
             reporting_in.append((period, update))
-            continue
+            reporting_in += [(p, updates[p.id]) for p in periods if p.start_date < period.start_date
+                             and p.id in updates and p.id not in signed_off and update_started(updates[p.id])]
+            break
         removable.insert(0, update)
         choices.insert(0, RetirementChoice(str(period.id), period, period.start_date, tuple(removable)))
     return Retirement(
         choices=choices,
         latest=latest,
         latest_update=updates.get(latest.id) if latest else None,
-        reporting_in=reporting_in[::-1],
+        latest_opened=latest is not None and latest.id in opened,
+        reporting_in=sorted(reporting_in, key=lambda pair: pair[0].start_date),
     )
 
 
@@ -344,7 +355,7 @@ def retire_workstream(workstream: Workstream, user: User | None, retire_from: st
         raise Refused({"retire_from": _why_not(workstream, retire_from)})
     for draft in chosen.drafts_removed:
         audit.record("remove_draft", draft, actor=user, from_state=draft.state.name,
-                     comment=f"{workstream.code} retired")
+                     comment=f"{workstream.title} was retired from this period before its draft was started")
         db.session.delete(draft)
     workstream.retired_from = chosen.retired_from
     db.session.flush()
