@@ -73,7 +73,11 @@ class Refused(ValueError):
         self.errors = errors
 
 
-class ChangedMeanwhile(Refused):
-    """Someone else changed the thing after the person opened the page: nothing is saved."""
+class NotNow(Refused):
+    """A change the thing's present state rules out (a retired workstream moved, one not retired re-activated)."""
 
     status = 409
+
+
+class ChangedMeanwhile(NotNow):
+    """Someone else changed the thing after the person opened the page: nothing is saved."""

@@ -150,7 +150,7 @@ def test_a_retired_workstream_is_re_activated_and_reports_from_the_next_period_o
     edit = text(heidi.get(f"/workstreams/{gov}/edit"))
     assert f'action="/workstreams/{gov}/reactivate"' in edit
     assert heidi.get(f"/workstreams/{gov}/retire").status_code == 409, "already retired"
-    assert post(heidi, f"/workstreams/{gov}/move-up").status_code == 422
+    assert post(heidi, f"/workstreams/{gov}/move-up").status_code == 409
     response = post(heidi, f"/workstreams/{gov}/reactivate")
     assert response.status_code == 302
     with app.test_request_context():

@@ -24,13 +24,16 @@ def _name_fields():
     )
 
 
-def _cadence_field():
-    return WholeNumberField("Months in each reporting period", widget=GovTextInput(), validators=[FollowsRule(CADENCE_RULE)])
+def _cadence_field(**options):
+    return WholeNumberField(
+        "Months in each reporting period", widget=GovTextInput(), validators=[FollowsRule(CADENCE_RULE)], **options
+    )
 
 
 class NewProgrammeForm(FlaskForm):
     name, organisation = _name_fields()
-    months_per_period = _cadence_field()
+    # Two months, as the seed's periods.
+    months_per_period = _cadence_field(default=2)
     submit = SubmitField("Create programme", widget=GovSubmitInput())
 
 

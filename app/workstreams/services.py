@@ -24,7 +24,7 @@ from app import audit
 from app.decision_locks import lock_for_decision, lock_programme
 from app.extensions import db
 from app.forms import LONG_TEXT
-from app.input_rules import ChangedMeanwhile, PatternRule, Refused, TextRule, problems
+from app.input_rules import ChangedMeanwhile, NotNow, PatternRule, Refused, TextRule, problems
 from app.models import (
     AuditEvent,
     Milestone,
@@ -230,7 +230,7 @@ def move_workstream(workstream: Workstream, user: User | None, direction: str) -
     """Move the workstream one place up or down among those not retired; False when it is already at that end."""
     lock_programme(workstream.programme)
     if workstream.is_retired:
-        raise Refused({"": f"{workstream.title} is retired: it keeps its place. Re-activate it to move it."})
+        raise NotNow({"": f"{workstream.title} is retired: it keeps its place. Re-activate it to move it."})
     everyone = programme_workstreams(workstream.programme_id)
     current = [w for w in everyone if not w.is_retired]
     index = current.index(workstream)
@@ -340,7 +340,7 @@ def retire_workstream(workstream: Workstream, user: User | None, retire_from: st
     started there and in later periods."""
     lock_programme(workstream.programme)
     if workstream.is_retired:
-        raise ChangedMeanwhile({"": f"{workstream.title} is already retired."})
+        raise NotNow({"": f"{workstream.title} is already retired."})
     drafts = db.session.scalars(
         sa.select(WorkstreamUpdate).join(ReportingPeriod).where(WorkstreamUpdate.workstream_id == workstream.id)
         .order_by(ReportingPeriod.start_date)
@@ -382,7 +382,7 @@ def reactivate_workstream(workstream: Workstream, user: User | None) -> None:
     """Bring the workstream back: it reports again from the next period opened."""
     lock_programme(workstream.programme)
     if not workstream.is_retired:
-        raise ChangedMeanwhile({"": f"{workstream.title} is not retired."})
+        raise NotNow({"": f"{workstream.title} is not retired."})
     workstream.retired_from = None
     db.session.flush()
     audit.record("reactivate_workstream", workstream, actor=user, workstream_id=workstream.id,
