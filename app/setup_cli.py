@@ -16,13 +16,8 @@ from app.input_rules import Refused
 from app.models import Programme, Workstream
 from app.period_queries import all_periods, programme_workstreams
 from app.programmes.services import create_programme
-from app.workstreams.services import (
-    NEXT_PERIOD,
-    create_workstream,
-    edit_workstream,
-    reactivate_workstream,
-    retire_workstream,
-)
+from app.workstreams.retirement import NEXT_PERIOD, reactivate_workstream, retire_workstream
+from app.workstreams.services import create_workstream, edit_workstream
 
 programmes_cli = AppGroup("programmes", help="Create programmes.")
 workstreams_cli = AppGroup("workstreams", help="Set up a programme's workstreams.")

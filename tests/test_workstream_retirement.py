@@ -14,10 +14,11 @@ from app.models import AuditEvent, Milestone, ReportingPeriod, Risk, UpdateState
 from app.period_queries import active_workstreams, workstreams_for_new_period
 from app.periods.services import open_period
 from app.update_rules import period_status
-from app.workstreams.services import retirement, update_started
+from app.workstreams.retirement import retirement, update_started
 from tests.conftest import demo_programme, error_beside, post, text, user_by_email
 from tests.demo_ids import CODES, TITLES
 from tests.personas import HEIDI_ROBINSON, LOUISA_SIMPSON, NICK_BELL, RICHARD_CARR
+from tests.test_workstream_setup import NEW
 
 JAN_FEB = dict(
     start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 2, 29), drafts_due=dt.date(2024, 2, 23),
@@ -237,3 +238,18 @@ def test_a_period_planned_but_not_opened_can_be_the_first_it_does_not_report_in(
         assert db.session.get(Workstream, ids.workstreams["GOV"]).retired_from == dt.date(2024, 1, 1)
         assert gov_update(ids, "nov_dec") is not None, "it still reports in the open period"
         assert "GOV" not in [w.code for w in workstreams_for_new_period(ids.programme, dt.date(2024, 1, 1))]
+
+
+def test_a_period_it_has_no_update_in_is_not_one_to_retire_it_from(app, person, ids):
+    heidi = person(HEIDI_ROBINSON)
+    post(heidi, f"/programmes/{ids.programme}/workstreams/new", **NEW)
+    with app.app_context():
+        digital = db.session.scalar(sa.select(Workstream).where(Workstream.code == "DIG")).id
+    page = text(heidi.get(f"/workstreams/{digital}/retire"))
+    assert f'value="{ids.periods["nov_dec"]}"' not in page
+    assert "It is not in 1 November 2023 – 31 December 2023, the latest period." in html.unescape(page)
+    refused = post(heidi, f"/workstreams/{digital}/retire", retire_from=str(ids.periods["nov_dec"]))
+    assert refused.status_code == 422
+    assert beside(text(refused), "retire_from") == (
+        "Digital services has no update in 1 November 2023 – 31 December 2023: retire it from the next period"
+    )

@@ -15,16 +15,13 @@ from app.permissions import require
 from app.programmes.access import in_programme, load_programme
 from app.workstreams import bp
 from app.workstreams.forms import ConfirmForm, EditWorkstreamForm, NewWorkstreamForm, RetireWorkstreamForm
+from app.workstreams.retirement import NEXT_PERIOD, reactivate_workstream, retire_workstream, retirement
 from app.workstreams.services import (
     FIELDS,
-    NEXT_PERIOD,
     code_frozen_reason,
     create_workstream,
     edit_workstream,
     move_workstream,
-    reactivate_workstream,
-    retire_workstream,
-    retirement,
     workstream_fingerprint,
     workstream_values,
 )
