@@ -334,3 +334,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(packs_cli)
     register_maintenance_cli(app)
+    # Imported here: the set-up commands use this module's programme lookup.
+    from app.setup_cli import register_setup_cli
+
+    register_setup_cli(app)

@@ -4,6 +4,8 @@ request can change until it commits.
 Every transition and every save of a draft or of the overview calls `lock_for_decision` before it looks at
 any state. The locks are taken in one fixed order, so two decisions never wait for each other in a circle:
 
+0. for a change to a programme's set-up (its settings, its workstreams' codes, order and retirement), the
+   programme's row (`lock_programme`), FOR UPDATE;
 1. the period's report revisions, oldest first: FOR UPDATE for a decision on the report (sign-off, reopening,
    the overview), FOR SHARE for a decision on one update (so decisions on different updates run side by side,
    while a sign-off waits for each of them and each of them waits for a sign-off);
@@ -28,7 +30,7 @@ from flask import Flask, request
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import ProgrammeReport, Workstream, WorkstreamUpdate
+from app.models import Programme, ProgrammeReport, Workstream, WorkstreamUpdate
 from app.reports.queries import reread_revisions
 
 # The execution option the SQLite "begin" listener (app/__init__.py) reads to open the transaction.
@@ -46,6 +48,30 @@ def register(app: Flask) -> None:
             session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
 
 
+def _held_from_the_start() -> bool:
+    """On SQLite, make sure the transaction holds the database's write lock. True when it has held it since it
+    began (every read is already under it); False when the decision must read afresh what it decides on."""
+    session = db.session
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    if session.connection().info.get(SQLITE_BEGIN) == IMMEDIATE:
+        return True
+    # Whatever the request changed before deciding is kept; the decision's reads start after the lock.
+    session.commit()
+    session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
+    return False
+
+
+def lock_programme(programme: Programme) -> None:
+    """Lock the programme's row and read it afresh: changes to its settings and to its workstreams (codes,
+    order, retirement) are decided one at a time. Taken before any lock of `lock_for_decision`."""
+    if _held_from_the_start():
+        return
+    db.session.execute(
+        sa.select(Programme).where(Programme.id == programme.id).with_for_update().execution_options(populate_existing=True)
+    ).all()
+
+
 def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport, *, with_workstream: bool = False) -> None:
     """Lock what the decision reads and read it afresh; `with_workstream` for a save, which changes the
     workstream's own fields (description, forecast, outcomes) too."""
@@ -53,12 +79,8 @@ def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport, *, with_workst
     on_report = isinstance(target, ProgrammeReport)
     target_id = target.id
     session = db.session
-    if session.get_bind().dialect.name == "sqlite":
-        if session.connection().info.get(SQLITE_BEGIN) == IMMEDIATE:
-            return
-        # Whatever the request changed before deciding is kept; the decision's reads start after the lock.
-        session.commit()
-        session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
+    if _held_from_the_start():
+        return
     # SQLite renders no FOR UPDATE / FOR SHARE: there BEGIN IMMEDIATE has already taken the lock.
     reread_revisions(period_id, lock="update" if on_report else "share")
     # What a decision reads of an update, loaded with it (and so kept alive in the session). All but the

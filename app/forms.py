@@ -1,8 +1,10 @@
 """What every Waymark form shares: the version it was based on, trimmed text, limits, and how a
 workflow refusal's messages reach the fields."""
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
 LONG_TEXT = 20_000
@@ -44,6 +46,38 @@ class DayMonthYearField(DateField):
                 raise ValueError(f"{self.label.text} must be a real date, like 7 11 2023") from None
 
 
+class WholeNumberField(IntegerField):
+    """A box for a whole number. What is not one is kept as typed (shown again in the box) for the field's
+    rule to refuse with its own message; a number too long to be meant is kept as a very large one."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        typed = valuelist[0] if isinstance(valuelist[0], str) else ""
+        self.raw_data = [typed]
+        text = typed.strip()
+        if not text:
+            self.data = None
+        elif re.fullmatch(r"[+-]?[0-9]+", text):
+            digits = text.lstrip("+-")
+            number = int(digits) if len(digits) <= 18 else 10**18
+            self.data = -number if text.startswith("-") else number
+        else:
+            self.data = text
+
+
+class FollowsRule:
+    """A validator asking one of app.input_rules' rules (the services check the same rules)."""
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __call__(self, form, field):
+        message = self.rule.problem(field.data)
+        if message:
+            raise StopValidation(message)
+
+
 class _KnownChoice:
     """A choice field whose refusal of a value outside its choices reads like the rest of the service."""
 
@@ -74,6 +108,23 @@ class VersionedForm(FlaskForm):
     """Every change states the version it was based on, so nobody overwrites a newer one unseen."""
 
     version = IntegerField(widget=HiddenInput())
+
+
+class BasedOnForm(FlaskForm):
+    """Every change states a fingerprint of what the person started from, so nobody overwrites a change made
+    meanwhile unseen (for things others change too, where a version column would make their saves fail)."""
+
+    based_on = HiddenField()
+
+
+def differences_from_saved(form, saved: dict) -> list[tuple[str, object]]:
+    """(label, saved value) of each field whose value as posted differs from the saved one: what a person
+    whose save was refused because someone changed it meanwhile should compare."""
+    return [
+        (form[name].label.text, value)
+        for name, value in saved.items()
+        if name in form and form[name].type not in ("HiddenField", "CSRFTokenField") and form[name].data != value
+    ]
 
 
 def form_inputs(form) -> dict:

@@ -10,6 +10,7 @@ from app.models import AuditEvent, ReportingPeriod, WorkstreamUpdate
 ACTION_LABELS = {
     "open_period": "Period opened",
     "create_draft": "Draft created",
+    "remove_draft": "Draft removed",
     "edit": "Draft saved",
     "submit": "Submitted to sponsor",
     "return": "Returned",

@@ -56,23 +56,41 @@ def forget_periods() -> None:
     g.pop("all_periods", None)
 
 
-def active_workstreams(programme_id: int, with_outcomes: bool = False) -> list[Workstream]:
+def _workstreams(*conditions, with_outcomes: bool = False) -> list[Workstream]:
+    """Workstreams meeting the conditions, in display order, with their people (and outcomes)."""
     options = [selectinload(Workstream.role_assignments).joinedload(RoleAssignment.user)]
     if with_outcomes:
         options.append(selectinload(Workstream.outcomes))
     return list(
         db.session.scalars(
-            sa.select(Workstream)
-            .where(Workstream.programme_id == programme_id, Workstream.active.is_(True))
-            .options(*options)
-            .order_by(Workstream.display_order, Workstream.title)
+            sa.select(Workstream).where(*conditions).options(*options).order_by(Workstream.display_order, Workstream.title)
         )
     )
 
 
+def programme_workstreams(programme_id: int) -> list[Workstream]:
+    """Every workstream of the programme, retired ones included, in display order."""
+    return _workstreams(Workstream.programme_id == programme_id)
+
+
+def active_workstreams(programme_id: int, with_outcomes: bool = False) -> list[Workstream]:
+    """The programme's workstreams that are not retired, in display order."""
+    return _workstreams(Workstream.programme_id == programme_id, Workstream.retired_from.is_(None), with_outcomes=with_outcomes)
+
+
+def workstreams_reporting_in(period_ids, with_outcomes: bool = False) -> list[Workstream]:
+    """The workstreams with an update in any of these periods, in display order: a period's workstreams are the
+    ones it reports on, so a retired workstream stays in the periods it reported in and is in no later one."""
+    reporting = sa.select(WorkstreamUpdate.workstream_id).where(WorkstreamUpdate.period_id.in_(list(period_ids)))
+    return _workstreams(Workstream.id.in_(reporting), with_outcomes=with_outcomes)
+
+
 def workstreams_for_new_period(programme_id: int, start_date) -> list[Workstream]:
-    """The workstreams that get a draft in a period opened from `start_date`."""
-    return active_workstreams(programme_id)
+    """The workstreams that get a draft in a period opened from `start_date`: those not retired from it."""
+    return _workstreams(
+        Workstream.programme_id == programme_id,
+        sa.or_(Workstream.retired_from.is_(None), Workstream.retired_from > start_date),
+    )
 
 
 def updates_by_workstream(period: ReportingPeriod | None, with_content: bool = False) -> dict[int, WorkstreamUpdate]:

@@ -25,6 +25,9 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+OWN_PAGE_ONLY = {"programmes.settings"}
+
+
 def nav_items():
     """The service navigation: My work, then the pages of the programme in view (or the person's only one)."""
     from app.programmes.access import current_programme
@@ -35,7 +38,7 @@ def nav_items():
         here = {"programme_id": programme.id}
         items += [("periods.index", "Reporting periods", here), ("workstreams.index", "Workstreams", here)]
         if can(current_user, "administer", programme):
-            items += [("people.index", "People", here)]
+            items += [("people.index", "People", here), ("programmes.settings", "Settings", here)]
     elif len(current_user.programme_ids) > 1 or can(current_user, "create_programme"):
         items.append(("programmes.index", "Programmes", {}))
     if can(current_user, "administer_service"):
@@ -48,7 +51,9 @@ def nav_items():
             "href": url_for(target, **arguments),
             "text": text,
             "current": endpoint == target,
-            "active": section == target.split(".")[0],
+            # An item stands for its blueprint's pages, but Settings for its own page only (the programme's
+            # other pages are not its settings).
+            "active": endpoint == target or (section == target.split(".")[0] and target not in OWN_PAGE_ONLY),
         }
         for target, text, arguments in items
     ]

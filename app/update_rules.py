@@ -14,7 +14,7 @@ from flask import g
 
 from app.extensions import db
 from app.models import RAG, ReportingPeriod, UpdateState, User, Workstream, WorkstreamUpdate
-from app.period_queries import active_workstreams, previous_period, updates_by_workstream
+from app.period_queries import previous_period, updates_by_workstream, workstreams_reporting_in
 
 
 # --- Last period ---------------------------------------------------------------------------------------
@@ -109,13 +109,14 @@ class WorkstreamStatus:
 
 
 def period_status(period: ReportingPeriod, with_content: bool = False) -> list[WorkstreamStatus]:
-    """Each active workstream's update this period with its rating this and last period.
+    """Each workstream's update this period with its rating this and last period: the workstreams with an
+    update in the period (a retired one stays in the periods it reported in, and is in no later one).
 
     `with_content` also loads everything a report shows (milestones, risks, people, outcomes)."""
     this_period = updates_by_workstream(period, with_content)
     last_period = updates_by_workstream(previous_period(period))
     rows = []
-    for workstream in active_workstreams(period.programme_id, with_outcomes=with_content):
+    for workstream in workstreams_reporting_in([period.id], with_outcomes=with_content):
         update = this_period.get(workstream.id)
         previous = last_period.get(workstream.id)
         rows.append(

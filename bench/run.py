@@ -174,6 +174,12 @@ def run_scale(scale: Scale, requests: int, label: str, only: list[str] | None = 
             ("sponsor's review diff", clients["SPONSOR"], "GET", f"/updates/{submitted_id}/review", None, None),
             ("programme report page (signed off)", clients["IIB_MEMBER"], "GET", f"/periods/{signed_id}/report", None, None),
             ("programme report page (open, live)", clients["CMT_MEMBER"], "GET", f"/periods/{open_id}/report", None, None),
+            ("set-up: programme settings", clients["PMO"], "GET", f"/programmes/{ids['programme_id']}/settings", None, None),
+            ("set-up: manage workstreams", clients["PMO"], "GET", f"/programmes/{ids['programme_id']}/workstreams/manage", None, None),
+            ("set-up: edit a workstream", clients["PMO"], "GET", f"/workstreams/{workstream_id}/edit", None, None),
+            ("set-up: retire a workstream", clients["PMO"], "GET", f"/workstreams/{workstream_id}/retire", None, None),
+            ("set-up: move a workstream", clients["PMO"], "POST", f"/workstreams/{ids['workstream_ids'][1]}/move-down", {},
+             {"X-CSRFToken": csrf(clients["PMO"].get("/").get_data(as_text=True))}),
         ]
         if only:
             pages = [page for page in pages if page[0].startswith("floor") or any(part in page[0] for part in only)]

@@ -26,6 +26,9 @@ Written from the product's rules, not from the app's code:
   work only in programmes they are PMO of (the programme member and former member here are). The outbox is the
   service's own page, not a programme's: whoever may create programmes, or the PMO of any programme (the PMO
   of another programme included), has it, and reads there only their own programmes' email.
+* The PMO set the service up, so may create programmes. The PMO runs its programme's set-up: its settings,
+  and its workstreams (adding, editing, ordering, retiring and re-activating them). Everyone else is
+  refused, readers included.
 * Anyone signed in manages their own account (changes their password) and can sign out.
 * A role counts only in its own programme. The personas "of another programme" hold their one role in the demo's
   second programme (Initial Improvement Plan; the project manager's workstream is its TRN); "no role" is signed in
@@ -62,6 +65,7 @@ Answers: "ok" (2xx, or a redirect that is not to sign in), "login" (redirect to 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from typing import Callable
 
@@ -73,6 +77,7 @@ from app.models import (
     LinkPurpose,
     Milestone,
     PasswordResetToken,
+    Programme,
     ProgrammeReport,
     ReportState,
     Risk,
@@ -81,6 +86,7 @@ from app.models import (
     RoleAssignment,
     UpdateState,
     User,
+    Workstream,
     WorkstreamUpdate,
 )
 
@@ -281,6 +287,29 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "POST /updates/<update_id>/risks/<row_id>/close": EDIT_UPDATE,
     },
     "updates.reopen_risk": {"POST /updates/<update_id>/risks/<row_id>/reopen": EDIT_UPDATE},
+    "programmes.new": {"GET /programmes/new": PMO_ONLY, "POST /programmes/new": PMO_ONLY},
+    "programmes.settings": {
+        "GET /programmes/<programme_id>/settings": PMO_ONLY,
+        "POST /programmes/<programme_id>/settings": PMO_ONLY,
+    },
+    "workstreams.manage": {"GET /programmes/<programme_id>/workstreams/manage": PMO_ONLY},
+    "workstreams.new": {
+        "GET /programmes/<programme_id>/workstreams/new": PMO_ONLY,
+        "POST /programmes/<programme_id>/workstreams/new": PMO_ONLY,
+    },
+    "workstreams.edit": {"GET /workstreams/<workstream_id>/edit": PMO_ONLY, "POST /workstreams/<workstream_id>/edit": PMO_ONLY},
+    # Procurement, second in the order, moves either way.
+    "workstreams.move": {
+        "POST /workstreams/<workstream_id>/move-up": PMO_ONLY,
+        "POST /workstreams/<workstream_id>/move-down": PMO_ONLY,
+    },
+    # Governance, retired from the next period.
+    "workstreams.retire": {
+        "GET /workstreams/<workstream_id>/retire": PMO_ONLY,
+        "POST /workstreams/<workstream_id>/retire": PMO_ONLY,
+    },
+    # Governance is not retired: there is nothing to re-activate.
+    "workstreams.reactivate": {"POST /workstreams/<workstream_id>/reactivate": always(who(conflict=PMO))},
     "admin.outbox": {"GET /outbox": SERVICE_ADMIN},
     # The programme's people, and each workstream's team: its PMO. The person is the programme member (the
     # former member to reactivate, the invited person to invite again); the role removed is the member's.
@@ -535,6 +564,40 @@ def invites_again(seen: Seen) -> None:
     assert len(links) == 1 and links[0].token_hash != seen.objects.invitation_token_hash, "no new invitation link"
 
 
+def creates_programme(seen: Seen) -> None:
+    programme = db.session.scalar(sa.select(Programme).where(Programme.name == seen.form["name"]))
+    assert programme is not None, "no new programme"
+    assert db.session.get(User, seen.user_id).has_role(Role.PMO, programme.id), "its creator is not its PMO"
+
+
+def changes_settings(seen: Seen) -> None:
+    programme = db.session.get(Programme, seen.objects.programme_id)
+    assert (programme.organisation, programme.months_per_period) == (
+        seen.form["organisation"], int(seen.form["months_per_period"])
+    )
+
+
+def adds_workstream(seen: Seen) -> None:
+    workstream = db.session.scalar(sa.select(Workstream).where(
+        Workstream.programme_id == seen.objects.programme_id, Workstream.code == seen.form["code"]))
+    assert workstream is not None and workstream.title == seen.form["title"], "no new workstream"
+
+
+def edits_workstream(seen: Seen) -> None:
+    assert db.session.get(Workstream, seen.objects.workstream_id).title == seen.form["title"]
+
+
+def moves_workstream(seen: Seen) -> None:
+    order = db.session.scalars(sa.select(Workstream.id).where(Workstream.programme_id == seen.objects.programme_id)
+                               .order_by(Workstream.display_order)).all()
+    assert order.index(seen.objects.second_workstream_id) == (0 if seen.fixed["direction"] == "up" else 2)
+
+
+def retires_workstream(seen: Seen) -> None:
+    # From the next period: the first after Nov–Dec 2023, the demo's latest.
+    assert db.session.get(Workstream, seen.objects.workstream_id).retired_from == dt.date(2024, 1, 1)
+
+
 EFFECTS: dict[str, Effect] = {
     "POST /sign-in": signs_in,
     "POST /sign-out": signs_out,
@@ -569,4 +632,11 @@ EFFECTS: dict[str, Effect] = {
     "POST /programmes/<programme_id>/people/<user_id>/reactivate": changes_access,
     "POST /workstreams/<workstream_id>/people": names_workstream_person,
     "POST /workstreams/<workstream_id>/people/<assignment_id>/remove": revokes_role,
+    "POST /programmes/new": creates_programme,
+    "POST /programmes/<programme_id>/settings": changes_settings,
+    "POST /programmes/<programme_id>/workstreams/new": adds_workstream,
+    "POST /workstreams/<workstream_id>/edit": edits_workstream,
+    "POST /workstreams/<workstream_id>/move-up": moves_workstream,
+    "POST /workstreams/<workstream_id>/move-down": moves_workstream,
+    "POST /workstreams/<workstream_id>/retire": retires_workstream,
 }

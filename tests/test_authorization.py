@@ -36,6 +36,7 @@ from app.models import (
     MilestoneKind,
     OutboxMessage,
     PasswordResetToken,
+    Programme,
     ProgrammeReport,
     Risk,
     RiskStatus,
@@ -49,7 +50,10 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.models.types import utcnow
+from app.programmes.services import settings_fingerprint
+from app.rag import RAG_METHODOLOGY_INTRO
 from app.reports.rendering import forget_bodies
+from app.workstreams.services import workstream_fingerprint
 from tests.authorization_matrix import (
     ANSWERS,
     APP_DIFFERS,
@@ -162,6 +166,9 @@ class Objects:
     report_version: int
     programme_id: int
     workstream_id: int
+    second_workstream_id: int  # Procurement, second in the order: it can move up and down
+    settings_based_on: str
+    workstream_based_on: str
     rows: dict  # "next-milestones", "risks", "closed risk" -> {"id": ..., "position": ..., "description": ...}
     milestones_this_period: int
     holder_id: int
@@ -206,7 +213,8 @@ def build(state: str, ids, other_ids) -> Objects:
     for index, (name, role) in enumerate(PERSONAS.items()):
         if role is None:
             continue
-        person = User(name=f"Persona {name}", email=email_of(name), session_token=f"persona-session-{index}")
+        person = User(name=f"Persona {name}", email=email_of(name), session_token=f"persona-session-{index}",
+                      may_create_programmes=name == "PMO")
         person.set_password(PERSONA_PASSWORD)
         person.role_assignments = _assignments(role, ids, other_ids)
         db.session.add(person)
@@ -288,6 +296,9 @@ def build(state: str, ids, other_ids) -> Objects:
         report_version=report.version,
         programme_id=ids.programme,
         workstream_id=ids.workstreams["GOV"],
+        second_workstream_id=ids.workstreams["PRC"],
+        settings_based_on=settings_fingerprint(db.session.get(Programme, ids.programme)),
+        workstream_based_on=workstream_fingerprint(db.session.get(Workstream, ids.workstreams["GOV"])),
         rows={
             "next-milestones": {"id": milestone.id, "position": milestone.position, "description": milestone.description},
             "risks": {"id": risk.id, "position": risk.position, "description": risk.description,
@@ -312,17 +323,18 @@ ACCOUNT_TABLES = (User.__table__, PasswordResetToken.__table__)
 
 
 def content_rows(workstream_id: int) -> tuple:
-    """Every period, report, update and role assignment; the Governance workstream, its outcomes and its
-    updates' milestones and risks (no request reaches another workstream's rows)."""
+    """Every programme, period, report, update, role assignment and workstream; the Governance workstream's
+    outcomes and its updates' milestones and risks (no request reaches another workstream's rows)."""
     of_workstream = sa.select(WorkstreamUpdate.id).where(WorkstreamUpdate.workstream_id == workstream_id)
     return tuple(
         _rows(model.__table__, where)
         for model, where in (
+            (Programme, None),
             (ReportingPeriod, None),
             (ProgrammeReport, None),
             (WorkstreamUpdate, None),
             (RoleAssignment, None),
-            (Workstream, Workstream.id == workstream_id),
+            (Workstream, None),
             (WorkstreamOutcome, WorkstreamOutcome.workstream_id == workstream_id),
             (Milestone, Milestone.update_id.in_(of_workstream)),
             (Risk, Risk.update_id.in_(of_workstream)),
@@ -382,7 +394,7 @@ def url_values(route: Route, objects: Objects) -> dict:
         elif name == "period_id":
             values[name] = objects.period_id
         elif name == "workstream_id":
-            values[name] = objects.workstream_id
+            values[name] = objects.second_workstream_id if route.endpoint == "workstreams.move" else objects.workstream_id
         elif name == "programme_id":
             values[name] = objects.programme_id
         elif name == "row_id":
@@ -420,8 +432,28 @@ def plausible_form(route: Route, objects: Objects) -> dict:
         return {"email": "nobody.at.all@example.org"}
     if endpoint == "auth.reset_password":
         return {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
-    if endpoint in ("auth.sign_out", "auth.extend_session", "admin.change_access", "updates.remove", "updates.move", "updates.reopen_risk"):
+    if endpoint in ("auth.sign_out", "auth.extend_session", "admin.change_access", "updates.remove", "updates.move", "updates.reopen_risk",
+                    "workstreams.move", "workstreams.reactivate"):
         return {}
+    if endpoint == "programmes.new":
+        return {"name": "Recovery Plan", "organisation": "Fenland District Council", "months_per_period": "2"}
+    if endpoint == "programmes.settings":
+        return {
+            "based_on": objects.settings_based_on, "name": "Improvement Plan", "organisation": "CPCA",
+            "months_per_period": "3", "drafts_due_days_before_end": "4", "approvals_due_days_after_drafts": "7",
+            "sign_off_due_days_after_approvals": "7", "iib_meeting_days_after_sign_off": "11",
+            "rag_methodology_intro": RAG_METHODOLOGY_INTRO,
+            **{f"definition_{rag.name.lower()}": rag.definition for rag in RAG},
+        }
+    if endpoint == "workstreams.new":
+        return {"code": "DIG", "title": "Digital services", "description": "Services online.", "outcomes": "Grants online",
+                "agreed_completion_date": ["31", "3", "2025"], "forecast_completion_date": ["", "", ""]}
+    if endpoint == "workstreams.edit":
+        return {"based_on": objects.workstream_based_on, "code": "GOV", "title": "Governance",
+                "description": "Rewritten description.", "outcomes": "Leadership:\nMember remuneration",
+                "agreed_completion_date": ["30", "5", "2024"], "forecast_completion_date": ["30", "9", "2024"]}
+    if endpoint == "workstreams.retire":
+        return {"retire_from": "next"}
     if endpoint == "updates.transition":
         version = objects.update_version
         return {

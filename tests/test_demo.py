@@ -121,7 +121,7 @@ def test_demo_has_twelve_people_and_five_workstreams_in_display_order(app, ids):
         )
         assert [w.title for w in workstreams] == TITLES
         assert [w.code for w in workstreams] == CODES
-        assert all(w.active for w in workstreams)
+        assert not any(w.is_retired for w in workstreams)
 
 
 def test_demo_has_the_three_two_month_periods_of_jul_to_dec_2023(app, ids):

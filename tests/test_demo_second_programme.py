@@ -198,7 +198,7 @@ def test_the_second_programmes_two_workstreams_are_the_seeds_priority_areas(app,
             # "over the next 3 months": the seed gives no date.
             assert (workstream.agreed_completion_date, workstream.forecast_completion_date) == (None, None)
             assert all(o.heading is None for o in workstream.outcomes)
-            assert workstream.active
+            assert not workstream.is_retired
         assert [u.email for u in transport.sponsors] == [THEME_LEAD_TRANSPORT]
         assert [u.email for u in transport.project_managers] == [PROJECT_LEAD_TRANSPORT]
         assert [u.email for u in organisation.sponsors] == [THEME_LEAD_ORGANISATION]

@@ -316,7 +316,7 @@ def _build(ids, other_ids) -> dict:
     for name, role in PERSONAS.items():
         if role is None:
             continue
-        person = User(name=f"Fuzz {name}", email=email_of(name))
+        person = User(name=f"Fuzz {name}", email=email_of(name), may_create_programmes=name == "PMO")
         person.set_password(PASSWORD)
         if role:
             role_name, code, programme = role

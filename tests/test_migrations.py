@@ -214,3 +214,30 @@ def test_the_invitations_migration_lets_an_account_have_no_password_and_files_qu
             with pytest.raises(sa.exc.IntegrityError):
                 with connection.begin_nested():
                     connection.execute(sa.text("UPDATE password_reset_token SET purpose = 'OTHER'"))
+
+
+def test_a_workstream_that_was_not_active_is_retired_from_the_day_after_its_last_period(app, ids):
+    """Migration 0008: `active` becomes `retired_from`, so the periods a workstream reported in keep it; one
+    that never reported is retired before any period. Downgrading gives `active` back."""
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="0007")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE workstream SET active = FALSE WHERE id = :id"), {"id": ids.workstreams["PRC"]})
+            connection.execute(sa.text(
+                "INSERT INTO workstream (id, programme_id, code, title, description, display_order, active) "
+                "VALUES (99, :programme, 'OLD', 'Never reported', '', 9, FALSE)"
+            ), {"programme": ids.programme})
+        upgrade()
+        with db.engine.connect() as connection:
+            retired = dict(connection.execute(sa.text("SELECT code, retired_from FROM workstream")).all())
+        assert {code: str(day) if day else None for code, day in retired.items()} == {
+            "GOV": None, "PRC": "2024-01-01", "PPD": None, "PTN": None, "CCC": None, "OLD": "0001-01-01",
+            # The second demo programme's.
+            "TRN": None, "ORG": None,
+        }
+        downgrade(revision="0007")
+        with db.engine.connect() as connection:
+            inactive = connection.execute(sa.text("SELECT code FROM workstream WHERE NOT active ORDER BY code")).scalars().all()
+        assert inactive == ["OLD", "PRC"]
+        upgrade()

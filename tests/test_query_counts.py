@@ -27,6 +27,7 @@ def counts(app, ids):
     sponsor = signed_in(app, _person_with(app, ids["submitted"], "SPONSOR"))
     cmt = signed_in(app, ids["emails"]["CMT_MEMBER"][0])
     reader = signed_in(app, ids["emails"]["IIB_MEMBER"][0])
+    pmo = signed_in(app, ids["emails"]["PMO"][0])
     htmx = {"HX-Request": "true", "X-CSRFToken": csrf(pm.get("/").get_data(as_text=True))}
     pages = {
         "my work (project manager)": (pm, "/"),
@@ -41,6 +42,10 @@ def counts(app, ids):
         "review": (sponsor, f"/updates/{ids['submitted']}/review"),
         "report (signed off)": (reader, f"/periods/{ids['signed_off_period_id']}/report"),
         "report (being prepared)": (cmt, f"/periods/{ids['open_period_id']}/report"),
+        "programme settings": (pmo, f"/programmes/{ids['programme_id']}/settings"),
+        "manage workstreams": (pmo, f"/programmes/{ids['programme_id']}/workstreams/manage"),
+        "workstream edit": (pmo, f"/workstreams/{ids['workstream_ids'][0]}/edit"),
+        "workstream retirement": (pmo, f"/workstreams/{ids['workstream_ids'][0]}/retire"),
     }
     result = {}
     for name, (client, path) in pages.items():

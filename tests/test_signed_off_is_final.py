@@ -57,6 +57,19 @@ AUTH_ENDPOINTS = {
     "people.workstream_team",
     "people.remove_from_workstream",
 }
+# The programme's set-up (its settings, its workstreams' details, order and retirement), not a period's content:
+# a signed-off pack keeps its snapshot whatever changes there (tests/test_workstream_setup.py,
+# tests/test_methodology_is_kept.py), and retiring from a signed-off period is refused
+# (tests/test_workstream_retirement.py).
+SET_UP_ENDPOINTS = {
+    "programmes.new",
+    "programmes.settings",
+    "workstreams.new",
+    "workstreams.edit",
+    "workstreams.move",
+    "workstreams.retire",
+    "workstreams.reactivate",
+}
 # The one route that acts on a signed-off period by design: a CMT member reopens it as a new revision,
 # leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.
 SANCTIONED_ON_SIGNED_OFF = {"reports.reopen": Role.CMT_MEMBER}
@@ -192,7 +205,7 @@ def test_no_state_changing_route_changes_a_signed_off_period_for_anyone(app, sig
     rules = [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.methods & STATE_CHANGING_METHODS and rule.endpoint not in AUTH_ENDPOINTS
+        if rule.methods & STATE_CHANGING_METHODS and rule.endpoint not in AUTH_ENDPOINTS | SET_UP_ENDPOINTS
     ]
     assert {rule.endpoint for rule in rules} >= {
         "updates.transition", "updates.edit", "reports.overview", "reports.sign_off", "reports.reopen",

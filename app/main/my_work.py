@@ -165,14 +165,13 @@ def _update_tasks(user: User, open_periods: list[ReportingPeriod]) -> list[tuple
 
 
 def _approved_counts(periods: list[ReportingPeriod]) -> dict[int, tuple[int, int]]:
-    """(approved, total) active workstream updates of each period."""
+    """(approved, total) workstream updates of each period."""
     if not periods:
         return {}
     approved = sa.func.sum(sa.case((WorkstreamUpdate.state == UpdateState.APPROVED, 1), else_=0))
     rows = db.session.execute(
         sa.select(WorkstreamUpdate.period_id, approved, sa.func.count())
-        .join(Workstream)
-        .where(WorkstreamUpdate.period_id.in_([p.id for p in periods]), Workstream.active.is_(True))
+        .where(WorkstreamUpdate.period_id.in_([p.id for p in periods]))
         .group_by(WorkstreamUpdate.period_id)
     )
     counts = {period_id: (int(done or 0), total) for period_id, done, total in rows}

@@ -48,6 +48,10 @@ class Programme(db.Model):
         return f"{self.name}, {self.organisation}" if self.organisation else self.name
 
 
+# `retired_from` of a workstream retired before it reported in any period: no period starts before it.
+BEFORE_ANY_PERIOD = dt.date.min
+
+
 class Workstream(db.Model):
     __tablename__ = "workstream"
 
@@ -60,7 +64,9 @@ class Workstream(db.Model):
     agreed_completion_date: Mapped[dt.date | None]
     forecast_completion_date: Mapped[dt.date | None]
     display_order: Mapped[int] = mapped_column(default=0)
-    active: Mapped[bool] = mapped_column(default=True)
+    # The start date of the first period the workstream does not report in (None: it reports in every
+    # period opened). Earlier periods keep it: their updates, and their signed-off packs, hold it.
+    retired_from: Mapped[dt.date | None]
 
     programme: Mapped[Programme] = relationship()
     outcomes: Mapped[list[WorkstreamOutcome]] = relationship(
@@ -97,6 +103,18 @@ class Workstream(db.Model):
     @property
     def pmo_support(self) -> list[User]:
         return self.people_with(Role.PMO_SUPPORT)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_from is not None
+
+    @property
+    def retired_before_any_period(self) -> bool:
+        return self.retired_from == BEFORE_ANY_PERIOD
+
+    def reports_in_period_from(self, start_date: dt.date) -> bool:
+        """Whether a period starting on `start_date` is one the workstream reports in."""
+        return self.retired_from is None or start_date < self.retired_from
 
     @property
     def forecast_slippage_days(self) -> int:

@@ -1,12 +1,9 @@
 """Reporting periods: the list with its heat-map, and each period's page with its status table."""
-import sqlalchemy as sa
 from flask import render_template, request
 from flask_login import current_user, login_required
 
-from app.extensions import db
 from app.history import history_for_period
-from app.models import Workstream
-from app.period_queries import all_periods
+from app.period_queries import all_periods, workstreams_reporting_in
 from app.periods import bp
 from app.permissions import can, is_officer
 from app.programmes.access import load_programme
@@ -39,16 +36,10 @@ def index(programme_id: int):
     pages = max(1, -(-len(periods) // PERIODS_PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     listed = periods[(page - 1) * PERIODS_PER_PAGE : page * PERIODS_PER_PAGE]
-    # The heat-map: the latest periods this person may see, oldest first, by every active workstream,
-    # with the agreed ratings read in one query whatever the number of periods and workstreams.
+    # The heat-map: the latest periods this person may see, oldest first, by every workstream that reports in
+    # them, with the agreed ratings read in one query whatever the number of periods and workstreams.
     columns = periods[:HEATMAP_PERIODS][::-1]
-    workstreams = list(
-        db.session.scalars(
-            sa.select(Workstream)
-            .where(Workstream.programme_id == programme.id, Workstream.active.is_(True))
-            .order_by(Workstream.display_order, Workstream.title)
-        )
-    )
+    workstreams = workstreams_reporting_in(p.id for p in columns)
     workstream_ids, column_ids = [w.id for w in workstreams], [p.id for p in columns]
     signed_off = signed_off_ratings(workstream_ids, column_ids)
     officer = is_officer(current_user, programme.id)

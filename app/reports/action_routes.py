@@ -8,7 +8,7 @@ from app import workflow
 from app.decision_locks import lock_for_decision
 from app.extensions import db
 from app.models import ProgrammeReport, ReportingPeriod
-from app.period_queries import active_workstreams
+from app.period_queries import workstreams_reporting_in
 from app.reports import bp
 from app.reports.access import load_period
 from app.reports.forms import OverviewForm, ReopenForm, SignOffForm
@@ -68,7 +68,7 @@ def reopen(period_id: int):
     period = load_period(period_id)
     report = _latest(period)
     form = ReopenForm(version=report.version)
-    form.workstream_ids.choices = [SelectChoice(w.id, w.title) for w in active_workstreams(period.programme_id)]
+    form.workstream_ids.choices = [SelectChoice(w.id, w.title) for w in workstreams_reporting_in([period.id])]
     return _report_transition(
         "reopen", period, report, form, "reports/reopen.html", "Programme report reopened as a new revision"
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUpdate
-from app.period_queries import active_workstreams
+from app.period_queries import active_workstreams, programme_workstreams
 from app.permissions import can, is_officer, require
 from app.programmes.access import in_programme, load_programme
 from app.programmes.routes import programme_page
@@ -47,7 +47,8 @@ def index(programme_id: int):
         rows = [(w, live[w.id], not_signed_off_fields(live[w.id], signed_off.get(w.id))) for w in workstreams]
     else:
         rows = [(w, signed_off.get(w.id), set()) for w in workstreams]
-    return render_template("workstreams/index.html", programme=programme, rows=rows, is_officer=officer)
+    retired = [w for w in programme_workstreams(programme.id) if w.is_retired]
+    return render_template("workstreams/index.html", programme=programme, rows=rows, retired=retired, is_officer=officer)
 
 
 @bp.get("/workstreams/<int:workstream_id>")
