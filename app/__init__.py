@@ -18,6 +18,7 @@ ROUTE_MODULES = (
     "main.routes",
     "programmes.routes",
     "periods.routes",
+    "periods.calendar_routes",
     "workstreams.routes",
     "updates.routes",
     "updates.editor_routes",

@@ -23,7 +23,39 @@ def record(
     at: dt.datetime | None = None,
 ) -> AuditEvent:
     db.session.flush()
-    event = AuditEvent(
+    event = _event(
+        action, obj, actor=actor, from_state=from_state, to_state=to_state, comment=comment,
+        changed_fields=changed_fields, period_id=period_id, workstream_id=workstream_id,
+        programme_id=programme_id, at=at,
+    )
+    db.session.add(event)
+    return event
+
+
+def record_each(action: str, objects: list, *, actor: User | None, at: dt.datetime | None = None, **fields) -> list[AuditEvent]:
+    """`record` for many objects at once (a draft for every workstream): one flush before, and the events
+    go to the database together at the next."""
+    db.session.flush()
+    events = [_event(action, obj, actor=actor, at=at, **fields) for obj in objects]
+    db.session.add_all(events)
+    return events
+
+
+def _event(
+    action: str,
+    obj,
+    *,
+    actor: User | None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str = "",
+    changed_fields: list[str] | None = None,
+    period_id: int | None = None,
+    workstream_id: int | None = None,
+    programme_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    return AuditEvent(
         programme_id=programme_id if programme_id is not None else programme_of(obj),
         occurred_at=at or utcnow(),
         actor=actor,
@@ -37,8 +69,6 @@ def record(
         comment=comment,
         changed_fields=sorted(changed_fields or []),
     )
-    db.session.add(event)
-    return event
 
 
 def programme_of(obj) -> int | None:

@@ -1,5 +1,8 @@
 """Loads the demo: the Sep–Oct 2023 programme report as signed off, the July–August ratings before it
-and an open Nov–Dec 2023 period whose drafts start from what Sep–Oct planned."""
+and an open Nov–Dec 2023 period whose drafts start from what Sep–Oct planned.
+
+Every period is planned and opened by the reporting calendar's own services (app/periods/services.py), as
+the PMO does it; the two past periods' drafts are then filled with what their reports said and approved."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,6 +30,7 @@ from app.models import (
     WorkstreamOutcome,
     WorkstreamUpdate,
 )
+from app.decision_locks import hold_the_sqlite_write_lock
 from app.periods.services import open_period
 from app.reports.services import freeze_revision
 
@@ -76,20 +80,28 @@ def load_demo() -> None:
     """Load everything in one transaction into an empty database."""
     if not database_is_empty():
         raise RuntimeError("The database already has data; the demo loads only into an empty database.")
+    # One transaction: on SQLite it holds the write lock from the start, so the calendar's decisions
+    # need no commit of their own to take it.
+    hold_the_sqlite_write_lock()
     programme = Programme(**content.PROGRAMME)
     db.session.add(programme)
     people = _load_people(programme)
     workstreams = _load_workstreams(programme, people)
     references = _References()
     jul_aug_period, jul_aug_updates = _load_jul_aug(programme, people, workstreams, references)
-    sep_oct_period = _load_sep_oct(programme, people, workstreams, references, jul_aug_updates)
     _sign_off(jul_aug_period, people, SIGN_OFFS["jul_aug"])
+    sep_oct_period = _load_sep_oct(programme, people, workstreams, references, jul_aug_updates)
     _sign_off(sep_oct_period, people, SIGN_OFFS["sep_oct"])
-    open_period(
-        programme,
-        **PERIODS["nov_dec"], opened_by=people["heidi.robinson@example.org"], at=_at(PERIODS["nov_dec"]["start_date"], 9)
-    )
+    _open(programme, people, "nov_dec")
     db.session.commit()
+
+
+def _open(programme: Programme, people, name: str) -> tuple[ReportingPeriod, dict[str, WorkstreamUpdate]]:
+    """Open the period as the PMO did, at 9 o'clock on its first day; its drafts by workstream code."""
+    fields = PERIODS[name]
+    period = open_period(programme, **fields, opened_by=people["heidi.robinson@example.org"], at=_at(fields["start_date"], 9))
+    drafts = db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id))
+    return period, {draft.workstream.code: draft for draft in drafts}
 
 
 def _load_people(programme: Programme) -> dict[str, User]:
@@ -150,16 +162,14 @@ def _load_jul_aug(programme, people, workstreams, references) -> tuple[Reporting
     """July–August: the agreed ratings of the seed's Last Period column, the Sep–Oct milestones as its
     plan for next period, and the risks Sep–Oct reports (carried forward from it)."""
     period_fields = PERIODS["jul_aug"]
-    period = _period_with_report(
-        programme, period_fields, overview=JUL_AUG_NOTE, overview_by=people["angela.probert@example.org"]
-    )
+    period, drafts = _open(programme, people, "jul_aug")
+    _write_overview(period, JUL_AUG_NOTE, people["angela.probert@example.org"])
     updates = {}
     for code, workstream in workstreams.items():
         seed = content.SEP_OCT_2023[code]
         rag = RAG[seed["previous_rag"]]
-        update = WorkstreamUpdate(
-            workstream=workstream,
-            period=period,
+        update = _fill(
+            drafts[code],
             state=UpdateState.APPROVED,
             proposed_rag=rag,
             agreed_rag=rag,
@@ -187,10 +197,8 @@ def _load_jul_aug(programme, people, workstreams, references) -> tuple[Reporting
 
 def _load_sep_oct(programme, people, workstreams, references, previous: dict[str, WorkstreamUpdate]) -> ReportingPeriod:
     period_fields = PERIODS["sep_oct"]
-    period = _period_with_report(
-        programme,
-        period_fields, overview=content.OVERVIEW, overview_by=people["angela.probert@example.org"]
-    )
+    period, drafts = _open(programme, people, "sep_oct")
+    _write_overview(period, content.OVERVIEW, people["angela.probert@example.org"])
     for code, workstream in workstreams.items():
         seed = content.SEP_OCT_2023[code]
         planned = previous[code].milestones_next_period
@@ -219,9 +227,10 @@ def _load_sep_oct(programme, people, workstreams, references, previous: dict[str
             for position, milestone in enumerate(seed["milestones_next_period"], start=1)
         ]
         rag = RAG[seed["rag"]]
-        update = WorkstreamUpdate(
-            workstream=workstream,
-            period=period,
+        # The draft opened with Jul–Aug's plan carried forward; the report's own milestones and risks, with
+        # the same references, take its place.
+        update = _fill(
+            drafts[code],
             state=UpdateState.APPROVED,
             key_activities=seed["key_activities"],
             engagement=seed["engagement"],
@@ -242,17 +251,15 @@ def _load_sep_oct(programme, people, workstreams, references, previous: dict[str
     return period
 
 
-def _period_with_report(programme: Programme, fields, *, overview: str, overview_by: User):
-    period = ReportingPeriod(
-        programme=programme,
-        rag_methodology_intro=programme.rag_methodology_intro,
-        rag_definitions=dict(programme.rag_definitions),
-        **fields,
-    )
-    db.session.add(period)
-    db.session.add(ProgrammeReport(period=period, revision=1, overview=overview, overview_by=overview_by))
-    db.session.flush()
-    return period
+def _write_overview(period: ReportingPeriod, overview: str, overview_by: User) -> None:
+    report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
+    report.overview, report.overview_by = overview, overview_by
+
+
+def _fill(update: WorkstreamUpdate, **fields) -> WorkstreamUpdate:
+    for name, value in fields.items():
+        setattr(update, name, value)
+    return update
 
 
 def _approve(update: WorkstreamUpdate, workstream: Workstream, period_fields) -> None:

@@ -2,7 +2,8 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.period_queries import active_workstreams, all_periods
+from app.period_queries import active_workstreams
+from app.periods.calendar_view import calendar_view
 from app.programmes import bp
 from app.programmes.access import current_programme, load_programme, my_programmes
 
@@ -21,7 +22,7 @@ def show(programme_id: int):
         "programmes/show.html",
         programme=programme,
         workstreams=active_workstreams(programme.id),
-        periods=all_periods(programme.id),
+        calendar=calendar_view(programme, current_user),
     )
 
 
