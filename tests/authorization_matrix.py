@@ -21,7 +21,9 @@ Written from the product's rules, not from the app's code:
 * The lead executive director writes the programme overview while the report is open. A CMT member signs
   the report off (refused as not ready, "conflict", until every update is approved and the overview is
   written) and reopens a signed-off report as a new revision.
-* The PMO administers the service: the outbox, the people who can sign in.
+* The PMO administers the service: the outbox, the people who can sign in; and the programme's reporting
+  calendar: plans a period, opens a planned one (saying so while another is open), deletes one never
+  opened, and changes a period's dates until it is signed off (then "conflict").
 * Anyone signed in manages their own account (changes their password) and can sign out.
 
 Each update state is one case (tests/test_authorization.py builds them on the Governance workstream):
@@ -32,7 +34,8 @@ Each update state is one case (tests/test_authorization.py builds them on the Go
     locked     Sep–Oct Governance update, approved, in the signed-off period
 
 Period-level routes use Nov–Dec for the first three and Sep–Oct for the locked one; workstream routes
-Governance. Row routes act on a next-period milestone and a risk of the update: in the open period ones
+Governance. The routes that act on a planned period (opening, deleting) use Jan–Feb 2024, which every
+state has planned (and nothing else shows but the calendar). Row routes act on a next-period milestone and a risk of the update: in the open period ones
 added to it (the loaded draft plans no milestone of its own and carries every risk, which can be closed but
 not removed), each with a row before and after it, and a risk is reopened from closed; in the locked period
 its first of each.
@@ -49,6 +52,7 @@ Answers: "ok" (2xx, or a redirect that is not to sign in), "login" (redirect to 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from typing import Callable
 
@@ -60,6 +64,7 @@ from app.models import (
     Milestone,
     PasswordResetToken,
     ProgrammeReport,
+    ReportingPeriod,
     ReportState,
     Risk,
     RiskStatus,
@@ -244,6 +249,14 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "POST /updates/<update_id>/risks/<row_id>/close": EDIT_UPDATE,
     },
     "updates.reopen_risk": {"POST /updates/<update_id>/risks/<row_id>/reopen": EDIT_UPDATE},
+    # The reporting calendar, the programme's PMO's. Opening and deleting act on the planned Jan–Feb 2024.
+    "periods.plan": {"GET /programmes/<programme_id>/periods/new": PMO_ONLY, "POST /programmes/<programme_id>/periods/new": PMO_ONLY},
+    "periods.dates": {
+        "GET /periods/<period_id>/dates": states(open=who(ok=PMO), locked=who(conflict=PMO)),
+        "POST /periods/<period_id>/dates": states(open=who(ok=PMO), locked=who(conflict=PMO)),
+    },
+    "periods.open_planned": {"GET /periods/<period_id>/open": PMO_ONLY, "POST /periods/<period_id>/open": PMO_ONLY},
+    "periods.delete": {"GET /periods/<period_id>/delete": PMO_ONLY, "POST /periods/<period_id>/delete": PMO_ONLY},
     "admin.outbox": {"GET /outbox": PMO_ONLY},
     "admin.users": {"GET /admin/users": PMO_ONLY},
     "admin.change_access": {
@@ -427,6 +440,35 @@ def reopens_risk(seen: Seen) -> None:
     assert (risk.status, risk.closure_note) == (RiskStatus.OPEN, "")
 
 
+def _period(period_id: int) -> ReportingPeriod | None:
+    return db.session.get(ReportingPeriod, period_id)
+
+
+def plans_period(seen: Seen) -> None:
+    start = dt.date(*reversed([int(part) for part in seen.form["start_date"]]))
+    period = db.session.scalar(sa.select(ReportingPeriod).where(ReportingPeriod.start_date == start))
+    assert period is not None and period.is_planned, "no period planned"
+    assert not db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id)).all()
+
+
+def changes_period_dates(seen: Seen) -> None:
+    period = _period(seen.objects.period_id)
+    assert period.drafts_due == dt.date(*reversed([int(part) for part in seen.form["drafts_due"]])), "the date did not change"
+    assert period.version == seen.objects.period_version + 1
+
+
+def opens_period(seen: Seen) -> None:
+    period = _period(seen.objects.planned_period_id)
+    assert not period.is_planned, "still only planned"
+    drafts = db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id)).all()
+    assert len(drafts) == seen.objects.workstreams, "not a draft for every workstream"
+    assert db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id)) is not None
+
+
+def deletes_period(seen: Seen) -> None:
+    assert _period(seen.objects.planned_period_id) is None, "the period is still there"
+
+
 def changes_access(seen: Seen) -> None:
     deactivating = seen.fixed["action"] == "deactivate"
     user_id = seen.objects.holder_id if deactivating else seen.objects.former_holder_id
@@ -461,6 +503,10 @@ EFFECTS: dict[str, Effect] = {
     "POST /updates/<update_id>/risks/<row_id>/move-down": moves_row,
     "POST /updates/<update_id>/risks/<row_id>/close": closes_risk,
     "POST /updates/<update_id>/risks/<row_id>/reopen": reopens_risk,
+    "POST /programmes/<programme_id>/periods/new": plans_period,
+    "POST /periods/<period_id>/dates": changes_period_dates,
+    "POST /periods/<period_id>/open": opens_period,
+    "POST /periods/<period_id>/delete": deletes_period,
     "POST /admin/users/<user_id>/deactivate": changes_access,
     "POST /admin/users/<user_id>/reactivate": changes_access,
 }
