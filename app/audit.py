@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.models import AuditEvent, User
 from app.models.types import utcnow
@@ -32,13 +34,22 @@ def record(
     return event
 
 
-def record_each(action: str, objects: list, *, actor: User | None, at: dt.datetime | None = None, **fields) -> list[AuditEvent]:
-    """`record` for many objects at once (a draft for every workstream): one flush before, and the events
-    go to the database together at the next."""
-    db.session.flush()
-    events = [_event(action, obj, actor=actor, at=at, **fields) for obj in objects]
-    db.session.add_all(events)
-    return events
+def record_each(action: str, object_type: str, objects: list[dict], *, actor: User | None, at: dt.datetime | None = None,
+                to_state: str | None = None, comment: str = "") -> None:
+    """`record` for many objects written in one statement (a draft for every workstream): each of `objects`
+    gives the object's id and where it sits (programme_id, period_id, workstream_id)."""
+    if not objects:
+        return
+    occurred_at = at or utcnow()
+    db.session.execute(
+        sa.insert(AuditEvent),
+        [
+            {"occurred_at": occurred_at, "actor_id": actor.id if actor else None, "action": action,
+             "object_type": object_type, "from_state": None, "to_state": to_state, "comment": comment,
+             "changed_fields": [], **where}
+            for where in objects
+        ],
+    )
 
 
 def _event(

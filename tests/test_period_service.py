@@ -255,3 +255,19 @@ def test_an_opened_period_cannot_be_deleted(app, ids):
         period = db.session.get(ReportingPeriod, ids.periods["nov_dec"])
         with pytest.raises(CalendarRefusal, match="has been opened"):
             delete_planned_period(period, deleted_by=None)
+
+
+def test_a_draft_written_at_opening_is_as_a_new_draft_is(app):
+    with app.test_request_context():
+        period = open_period(demo_programme(), **JAN_FEB, opened_by=None, while_another_is_open=True)
+        db.session.commit()
+        draft = updates_of(period.id)[0]
+        assert (draft.state, draft.version, draft.key_activities, draft.proposed_rag, draft.completed_by_id) == (
+            UpdateState.DRAFT, 1, "", None, None
+        )
+        assert all((m.status, m.status_note) == (None, "") for m in draft.milestones)
+        assert all((r.status.name, r.closure_note) == ("OPEN", "") for r in draft.risks)
+        event = next(e for e in events_about(period.id) if e.action == "create_draft" and e.object_id == draft.id)
+        assert (event.object_type, event.workstream_id, event.programme_id, event.to_state) == (
+            "WorkstreamUpdate", draft.workstream_id, period.programme_id, "DRAFT"
+        )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
+
 from app import audit
 from app.decision_locks import lock_for_decision
 from app.extensions import db
@@ -22,6 +24,7 @@ from app.models import (
     ReportingPeriod,
     Risk,
     RiskStatus,
+    UpdateState,
     User,
     WorkstreamUpdate,
 )
@@ -182,20 +185,38 @@ def open_planned_period(
 
 
 def _create_drafts(period: ReportingPeriod, opened_by: User | None, at: dt.datetime) -> None:
-    # Every draft, milestone and risk is added before one flush, so the inserts go in a few statements
-    # whatever the number of workstreams.
+    """A draft for every workstream reporting in the period, with what it carries forward, written in one
+    statement per table whatever the number of workstreams (the ORM would insert them one by one on
+    SQLite, which cannot return many new ids in order: each draft's id comes back with its workstream's)."""
+    workstreams = workstreams_for_new_period(period.programme_id, period.start_date)
+    if not workstreams:
+        return
     previous_updates = updates_by_workstream(previous_period(period), with_content=True)
-    drafts = []
-    for workstream in workstreams_for_new_period(period.programme_id, period.start_date):
-        update = WorkstreamUpdate(workstream=workstream, period=period)
-        previous = previous_updates.get(workstream.id)
-        if previous is not None:
-            update.milestones = carried_forward_milestones(previous)
-            update.risks = carried_forward_risks(previous)
-        drafts.append(update)
-    db.session.add_all(drafts)
-    db.session.flush()
-    audit.record_each("create_draft", drafts, actor=opened_by, to_state="DRAFT", at=at)
+    draft_ids = dict(
+        db.session.execute(
+            sa.insert(WorkstreamUpdate).returning(WorkstreamUpdate.workstream_id, WorkstreamUpdate.id),
+            [{"workstream_id": workstream.id, "period_id": period.id} for workstream in workstreams],
+        ).all()
+    )
+    milestones, risks = [], []
+    for workstream_id, previous in previous_updates.items():
+        if workstream_id in draft_ids:
+            milestones += [{"update_id": draft_ids[workstream_id], **row} for row in milestones_to_carry(previous)]
+            risks += [{"update_id": draft_ids[workstream_id], **row} for row in risks_to_carry(previous)]
+    for model, rows in ((Milestone, milestones), (Risk, risks)):
+        if rows:
+            db.session.execute(sa.insert(model), rows)
+    audit.record_each(
+        "create_draft",
+        "WorkstreamUpdate",
+        [
+            {"object_id": draft_ids[w.id], "workstream_id": w.id, "period_id": period.id, "programme_id": period.programme_id}
+            for w in workstreams
+        ],
+        actor=opened_by,
+        to_state=UpdateState.DRAFT.name,
+        at=at,
+    )
 
 
 def open_period(
@@ -217,7 +238,9 @@ def open_period(
     return open_planned_period(period, opened_by=opened_by, while_another_is_open=while_another_is_open, at=at)
 
 
-def carried_forward_milestones(previous: WorkstreamUpdate) -> list[Milestone]:
+def milestones_to_carry(previous: WorkstreamUpdate) -> list[dict]:
+    """This period's milestones, from last period's update: any it reported as delayed and did not plan
+    again, then those it planned for next period, each with its reference."""
     planned = list(previous.milestones_next_period)
     planned_references = {m.reference for m in planned}
     slipped = [
@@ -226,20 +249,17 @@ def carried_forward_milestones(previous: WorkstreamUpdate) -> list[Milestone]:
         if m.status is MilestoneStatus.DELAYED and m.reference not in planned_references
     ]
     return [
-        Milestone(kind=MilestoneKind.THIS_PERIOD, position=position, reference=m.reference, description=m.description)
+        {"kind": MilestoneKind.THIS_PERIOD, "position": position, "reference": m.reference, "description": m.description,
+         "status": None, "status_note": ""}
         for position, m in enumerate(slipped + planned, start=1)
     ]
 
 
-def carried_forward_risks(previous: WorkstreamUpdate) -> list[Risk]:
+def risks_to_carry(previous: WorkstreamUpdate) -> list[dict]:
+    """Last period's open risks, open again, each with its reference."""
     return [
-        Risk(
-            position=position,
-            reference=r.reference,
-            description=r.description,
-            mitigation=r.mitigation,
-            status=RiskStatus.OPEN,
-        )
+        {"position": position, "reference": r.reference, "description": r.description, "mitigation": r.mitigation,
+         "status": RiskStatus.OPEN, "closure_note": ""}
         for position, r in enumerate(previous.open_risks, start=1)
     ]
 
