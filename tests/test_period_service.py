@@ -63,6 +63,10 @@ def events_about(period_id: int) -> list[AuditEvent]:
 def sign_off_nov_dec(app, ids) -> None:
     """Nov–Dec worked through (every update approved, the overview written) and signed off by the CMT."""
     arrange_report(app, ids)
+    cmt_signs_off_nov_dec(app, ids)
+
+
+def cmt_signs_off_nov_dec(app, ids) -> None:
     with app.test_request_context():
         report = reports_of(ids.periods["nov_dec"])[0]
         workflow.perform("sign_off", report, user_by_email(NICK_BELL), version=report.version,
