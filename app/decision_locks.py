@@ -33,7 +33,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Programme, ProgrammeReport, ReportingPeriod, Workstream, WorkstreamUpdate
-from app.reports.queries import reread_revisions
+from app.reports.queries import forget_cached_reads, reread_revisions
 
 # The execution option the SQLite "begin" listener (app/__init__.py) reads to open the transaction.
 SQLITE_BEGIN = "waymark_sqlite_begin"
@@ -117,8 +117,6 @@ def _sqlite_lock_taken() -> bool:
 def _lock_calendar(target: Programme | ReportingPeriod) -> None:
     """Lock the programme's row and read its calendar afresh: every period, and for a decision on an opened
     period its revisions too (FOR SHARE: a sign-off and a change of dates wait for each other)."""
-    from app.reports.queries import forget_cached_reads
-
     programme_id = target.id if isinstance(target, Programme) else target.programme_id
     period_id = target.id if isinstance(target, ReportingPeriod) else None
     session = db.session

@@ -32,11 +32,6 @@ def all_periods(programme_id: int) -> list[ReportingPeriod]:
     return [period for period in calendar_periods(programme_id) if not period.is_planned]
 
 
-def planned_periods(programme_id: int) -> list[ReportingPeriod]:
-    """The periods planned and not opened yet, soonest first."""
-    return [period for period in reversed(calendar_periods(programme_id)) if period.is_planned]
-
-
 def find_period(period_id: int, planned: bool = False) -> ReportingPeriod | None:
     """An opened period by id (or, with `planned`, a planned one too), with its programme's calendar read in
     the same query (pages that show one period usually need its neighbours too)."""

@@ -375,11 +375,11 @@ def test_invalid_due_dates_are_refused_beside_the_field(app, pmo, ids):
     assert boxes(text(response), "approvals_due") == ["21", "12", "2023"]
 
 
-def test_dates_changed_by_someone_else_meanwhile_are_not_overwritten(app, pmo, person, ids):
+def test_dates_changed_by_someone_else_meanwhile_are_not_overwritten(app, pmo, ids):
     path = f"/periods/{ids.periods['nov_dec']}/dates"
     page = text(pmo.get(path))
-    other_pmo = pmo  # the same PMO in another tab: the first save moves the version on
-    assert post(other_pmo, path, due_dates_form(page, drafts_due=["21", "12", "2023"])).status_code == 302
+    # The same page open in two tabs: the first save moves the version on.
+    assert post(pmo, path, due_dates_form(page, drafts_due=["21", "12", "2023"])).status_code == 302
     stale = post(pmo, path, due_dates_form(page, drafts_due=["19", "12", "2023"]))
     assert stale.status_code == 409
     assert "Someone else changed the period's dates after you opened the page" in plain(text(stale))
@@ -403,3 +403,9 @@ def test_the_change_link_shows_for_the_pmo_until_sign_off(pmo, person, ids):
     assert f"/periods/{ids.periods['nov_dec']}/dates" in text(pmo.get(f"/periods/{ids.periods['nov_dec']}"))
     assert "/dates" not in text(pmo.get(f"/periods/{ids.periods['sep_oct']}"))
     assert "/dates" not in text(person(STEVE_COX).get(f"/periods/{ids.periods['nov_dec']}"))
+
+
+def test_readers_see_the_signed_off_periods_on_the_programme_page_and_nothing_of_one_under_way(person, ids):
+    home = plain(text(person(RICHARD_CARR).get(f"/programmes/{ids.programme}")))
+    assert "2 reporting periods" in home
+    assert "is open" not in home and "is planned" not in home and "Plan the" not in home

@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from app import workflow
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -28,7 +29,6 @@ from app.periods.services import (
     open_planned_period,
     plan_period,
 )
-from app import workflow
 from tests.conftest import demo_programme, user_by_email
 from tests.personas import HEIDI_ROBINSON, NICK_BELL
 from tests.test_workflow_routes import arrange_report

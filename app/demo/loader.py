@@ -10,6 +10,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from app import audit
+from app.decision_locks import hold_the_sqlite_write_lock
 from app.demo import content
 from app.demo.people import DEMO_PASSWORD, PEOPLE
 from app.extensions import db
@@ -30,7 +31,6 @@ from app.models import (
     WorkstreamOutcome,
     WorkstreamUpdate,
 )
-from app.decision_locks import hold_the_sqlite_write_lock
 from app.periods.services import open_period
 from app.reports.services import freeze_revision
 

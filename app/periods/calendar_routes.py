@@ -73,7 +73,8 @@ def dates(period_id: int):
     refused = dates_change_refusal(period)
     if refused:
         abort(409, refused)
-    form = ChangeDatesForm(data={**PeriodDates.of(period).as_dict(), "version": period.version} if request.method == "GET" else None)
+    as_stored = {**PeriodDates.of(period).as_dict(), "version": period.version}
+    form = ChangeDatesForm(data=as_stored if request.method == "GET" else None)
     if not period.is_planned:
         form.keep_start_and_end()
     conflict = None

@@ -7,7 +7,7 @@ import dataclasses
 from app.models import Programme, ReportingPeriod, User
 from app.period_queries import approved_counts, calendar_periods
 from app.periods.rules import open_periods
-from app.permissions import can
+from app.permissions import can, is_officer
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +28,8 @@ class CalendarView:
 
 def calendar_view(programme: Programme, user: User) -> CalendarView:
     periods = [p for p in calendar_periods(programme.id) if can(user, "view_period", p)]
-    still_open = open_periods(periods)
+    # How an open period is going is for officers: a reader sees a reopened period as it was signed off.
+    still_open = open_periods(periods) if is_officer(user, programme.id) else []
     counts = approved_counts(still_open)
     planned = [p for p in periods if p.is_planned]
     return CalendarView(

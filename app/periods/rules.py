@@ -6,9 +6,9 @@ The services (app/periods/services.py), the forms' pages, the permissions and th
 """
 from __future__ import annotations
 
-from calendar import monthrange
 import dataclasses
 import datetime as dt
+from calendar import monthrange
 
 from app.formatting import long_date
 from app.models import Programme, ReportingPeriod

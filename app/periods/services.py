@@ -96,7 +96,9 @@ class DatesChangedMeanwhile(CalendarRefusal):
 # --- Planning ---------------------------------------------------------------------------------------------
 
 
-def plan_period(programme: Programme, dates: PeriodDates, *, planned_by: User | None, at: dt.datetime | None = None) -> ReportingPeriod:
+def plan_period(
+    programme: Programme, dates: PeriodDates, *, planned_by: User | None, at: dt.datetime | None = None
+) -> ReportingPeriod:
     """Add a period to the calendar, not yet open: its dates, and the RAG methodology as the programme
     has it now (a later change applies to periods planned afterwards)."""
     lock_for_decision(programme)
@@ -116,7 +118,9 @@ def plan_period(programme: Programme, dates: PeriodDates, *, planned_by: User | 
     return period
 
 
-def change_period_dates(period: ReportingPeriod, dates: PeriodDates, *, changed_by: User | None, version: int | None = None) -> list[str]:
+def change_period_dates(
+    period: ReportingPeriod, dates: PeriodDates, *, changed_by: User | None, version: int | None = None
+) -> list[str]:
     """Change the period's dates (a planned period's start and end too; an opened one's due dates only)
     until its latest revision is signed off. Returns the names of the dates that changed; the audit event
     holds each one's old and new date."""
@@ -210,7 +214,8 @@ def _create_drafts(period: ReportingPeriod, opened_by: User | None, at: dt.datet
         "create_draft",
         "WorkstreamUpdate",
         [
-            {"object_id": draft_ids[w.id], "workstream_id": w.id, "period_id": period.id, "programme_id": period.programme_id}
+            {"object_id": draft_ids[w.id], "workstream_id": w.id, "period_id": period.id,
+             "programme_id": period.programme_id}
             for w in workstreams
         ],
         actor=opened_by,
