@@ -252,6 +252,10 @@ def test_a_planned_period_can_be_deleted_and_the_trail_keeps_it(app):
         db.session.commit()
         assert db.session.get(ReportingPeriod, period_id) is None
         assert [e.action for e in events_about(period_id)] == ["plan_period", "delete_period"]
+        # Planned again, it is another period: the trail about the deleted one stays its own.
+        again = plan_jan_feb()
+        db.session.commit()
+        assert again.id != period_id and [e.action for e in events_about(again.id)] == ["plan_period"]
 
 
 def test_an_opened_period_cannot_be_deleted(app, ids):

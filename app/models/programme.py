@@ -170,6 +170,8 @@ class ReportingPeriod(db.Model):
         sa.CheckConstraint("end_date > start_date", name="ends_after_start"),
         sa.CheckConstraint("drafts_due <= approvals_due AND approvals_due <= sign_off_due", name="due_dates_in_order"),
         sa.CheckConstraint("iib_meeting_date IS NULL OR iib_meeting_date >= sign_off_due", name="iib_meeting_after_sign_off"),
+        # A deleted planned period's id is never given to another: the audit trail names it by its id.
+        {"sqlite_autoincrement": True},
     )
     __mapper_args__ = {"version_id_col": version}
 

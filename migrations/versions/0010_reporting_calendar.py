@@ -3,7 +3,8 @@
 A planned period has dates and nothing else; opening it records when and by whom. Every period already in
 the database was opened when it was created (it has a report): it is marked opened at its earliest audit
 event (its opening), or at the start of its first day when it has none, by whoever opened it if the trail
-says. The IIB meeting falls on or after the CMT sign-off.
+says. The IIB meeting falls on or after the CMT sign-off. On SQLite a period's id is never reused (a deleted
+planned period is named by its id in the audit trail).
 
 Revision ID: 0010
 Revises: 0007
@@ -30,7 +31,9 @@ def upgrade():
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default=sa.text('1'), nullable=False))
         batch_op.create_foreign_key(batch_op.f('fk_reporting_period_opened_by_id_user_account'), 'user_account', ['opened_by_id'], ['id'])
     _mark_existing_periods_opened()
-    with op.batch_alter_table('reporting_period', schema=None) as batch_op:
+    # SQLite: rebuilt with AUTOINCREMENT, so a deleted planned period's id (which the audit trail names) is
+    # never given to another period.
+    with op.batch_alter_table('reporting_period', schema=None, recreate='auto', table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.create_check_constraint(
             batch_op.f('ck_reporting_period_iib_meeting_after_sign_off'),
             'iib_meeting_date IS NULL OR iib_meeting_date >= sign_off_due',
