@@ -19,6 +19,7 @@ ROUTE_MODULES = (
     "programmes.routes",
     "programmes.admin_routes",
     "periods.routes",
+    "periods.calendar_routes",
     "workstreams.routes",
     "workstreams.admin_routes",
     "updates.routes",

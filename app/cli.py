@@ -329,10 +329,13 @@ def build_packs() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.periods.cli import periods_cli  # it uses find_programme and programme_option from here
+
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(packs_cli)
+    app.cli.add_command(periods_cli)
     register_maintenance_cli(app)
     # Imported here: the set-up commands use this module's programme lookup.
     from app.setup_cli import register_setup_cli

@@ -2,10 +2,13 @@
 request can change until it commits.
 
 Every transition and every save of a draft or of the overview calls `lock_for_decision` before it looks at
-any state. The locks are taken in one fixed order, so two decisions never wait for each other in a circle:
+any state; so does every decision on a programme's reporting calendar (planning, opening, deleting a period
+or changing its dates). The locks are taken in one fixed order, so two decisions never wait for each other
+in a circle:
 
-0. for a change to a programme's set-up (its settings, its workstreams' codes, order and retirement), the
-   programme's row (`lock_programme`), FOR UPDATE;
+0. the programme's row (`lock_programme`), FOR UPDATE, for a decision on its calendar or its set-up (its
+   settings, its workstreams' codes, order and retirement): two PMOs opening the same period (or a double
+   click) take turns, and the second finds it open;
 1. the period's report revisions, oldest first: FOR UPDATE for a decision on the report (sign-off, reopening,
    the overview), FOR SHARE for a decision on one update (so decisions on different updates run side by side,
    while a sign-off waits for each of them and each of them waits for a sign-off);
@@ -30,8 +33,8 @@ from flask import Flask, request
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Programme, ProgrammeReport, Workstream, WorkstreamUpdate
-from app.reports.queries import reread_revisions
+from app.models import Programme, ProgrammeReport, ReportingPeriod, Workstream, WorkstreamUpdate
+from app.reports.queries import forget_cached_reads, reread_revisions
 
 # The execution option the SQLite "begin" listener (app/__init__.py) reads to open the transaction.
 SQLITE_BEGIN = "waymark_sqlite_begin"
@@ -43,43 +46,33 @@ def register(app: Flask) -> None:
     def post_requests_hold_the_sqlite_write_lock():
         # Registered before anything reads the database (the signed-in person is loaded later). A session
         # already in a transaction (a test's, around its requests) keeps it: its decisions start their own.
-        session = db.session()
-        if request.method == "POST" and not session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-            session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
+        if request.method == "POST":
+            hold_the_sqlite_write_lock()
 
 
-def _held_from_the_start() -> bool:
-    """On SQLite, make sure the transaction holds the database's write lock. True when it has held it since it
-    began (every read is already under it); False when the decision must read afresh what it decides on."""
-    session = db.session
-    if session.get_bind().dialect.name != "sqlite":
-        return False
-    if session.connection().info.get(SQLITE_BEGIN) == IMMEDIATE:
-        return True
-    # Whatever the request changed before deciding is kept; the decision's reads start after the lock.
-    session.commit()
-    session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
-    return False
+def hold_the_sqlite_write_lock() -> None:
+    """Begin the session's transaction holding SQLite's write lock, unless it is already in one (on
+    PostgreSQL nothing: its decisions lock rows). A decision in it then needs no commit to take its lock,
+    so a job that must happen in one transaction (the demo's load) calls this first."""
+    session = db.session()
+    if not session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
 
 
-def lock_programme(programme: Programme) -> None:
-    """Lock the programme's row and read it afresh: changes to its settings and to its workstreams (codes,
-    order, retirement) are decided one at a time. Taken before any lock of `lock_for_decision`."""
-    if _held_from_the_start():
-        return
-    db.session.execute(
-        sa.select(Programme).where(Programme.id == programme.id).with_for_update().execution_options(populate_existing=True)
-    ).all()
-
-
-def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport, *, with_workstream: bool = False) -> None:
+def lock_for_decision(
+    target: WorkstreamUpdate | ProgrammeReport | Programme | ReportingPeriod, *, with_workstream: bool = False
+) -> None:
     """Lock what the decision reads and read it afresh; `with_workstream` for a save, which changes the
-    workstream's own fields (description, forecast, outcomes) too."""
+    workstream's own fields (description, forecast, outcomes) too. A Programme or ReportingPeriod target
+    is a decision on the calendar (app/periods/services.py)."""
+    if isinstance(target, (Programme, ReportingPeriod)):
+        lock_programme(target)
+        return
     period_id = target.period_id
     on_report = isinstance(target, ProgrammeReport)
     target_id = target.id
     session = db.session
-    if _held_from_the_start():
+    if _sqlite_lock_taken():
         return
     # SQLite renders no FOR UPDATE / FOR SHARE: there BEGIN IMMEDIATE has already taken the lock.
     reread_revisions(period_id, lock="update" if on_report else "share")
@@ -106,3 +99,41 @@ def lock_for_decision(target: WorkstreamUpdate | ProgrammeReport, *, with_workst
         updates = updates.where(WorkstreamUpdate.id == target_id)
     # Fetched (.all()): an ORM result fills in the objects only as its rows are read.
     session.scalars(updates).all()
+
+
+def _sqlite_lock_taken() -> bool:
+    """On SQLite, take the write lock (BEGIN IMMEDIATE) unless the transaction already holds it; True when
+    the transaction holds it from its start (its reads are already under the lock: nothing to read again)."""
+    session = db.session
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    if session.connection().info.get(SQLITE_BEGIN) == IMMEDIATE:
+        return True
+    # Whatever the request changed before deciding is kept; the decision's reads start after the lock.
+    session.commit()
+    session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
+    return False
+
+
+def lock_programme(target: Programme | ReportingPeriod) -> None:
+    """Lock the programme's row and read it and its calendar afresh: every period, and for a decision on an
+    opened period its revisions too (FOR SHARE: a sign-off and a change of dates wait for each other). Changes
+    to the programme's set-up and calendar are decided one at a time; taken before any other lock."""
+    programme_id = target.id if isinstance(target, Programme) else target.programme_id
+    period_id = target.id if isinstance(target, ReportingPeriod) else None
+    session = db.session
+    forget_cached_reads()
+    if _sqlite_lock_taken():
+        return
+    session.execute(sa.select(Programme.id).where(Programme.id == programme_id).with_for_update()).all()
+    # In statements of their own, after the lock: each sees what the decision we waited for committed.
+    session.execute(
+        sa.select(Programme).where(Programme.id == programme_id).execution_options(populate_existing=True)
+    ).all()
+    session.scalars(
+        sa.select(ReportingPeriod)
+        .where(ReportingPeriod.programme_id == programme_id)
+        .execution_options(populate_existing=True)
+    ).all()
+    if period_id is not None:
+        reread_revisions(period_id, lock="share")

@@ -8,6 +8,9 @@ from app.extensions import db
 from app.models import AuditEvent, ReportingPeriod, WorkstreamUpdate
 
 ACTION_LABELS = {
+    "plan_period": "Period planned",
+    "change_period_dates": "Dates changed",
+    "delete_period": "Period deleted",
     "open_period": "Period opened",
     "create_draft": "Draft created",
     "remove_draft": "Draft removed",
@@ -35,10 +38,13 @@ def history_for_update(update: WorkstreamUpdate) -> list[AuditEvent]:
 
 
 def history_for_period(period: ReportingPeriod, limit: int = 100) -> list[AuditEvent]:
+    """What happened in the period, and to it while it was only planned (those events name the period by
+    its id alone: app/periods/services.py)."""
+    about_the_period = sa.and_(AuditEvent.object_type == "ReportingPeriod", AuditEvent.object_id == period.id)
     return list(
         db.session.scalars(
             sa.select(AuditEvent)
-            .where(AuditEvent.period_id == period.id)
+            .where(sa.or_(AuditEvent.period_id == period.id, about_the_period))
             .options(selectinload(AuditEvent.actor))
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
             .limit(limit)

@@ -77,6 +77,10 @@ def verify_command() -> None:
         click.echo(f"CONTRADICTION {problem}")
     if not result.contradictions:
         click.echo("OK every signed-off revision and locked period holds approved updates only")
+    for problem in result.calendar_problems:
+        click.echo(f"CALENDAR {problem}")
+    if not result.calendar_problems:
+        click.echo("OK every opened period has its report, and no planned period has a report or drafts")
     if result.guard_problems:
         for problem in result.guard_problems:
             click.echo(f"GUARD {problem}")

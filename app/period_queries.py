@@ -8,12 +8,12 @@ from flask import g
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import ReportingPeriod, RoleAssignment, Workstream, WorkstreamUpdate
+from app.models import ReportingPeriod, RoleAssignment, UpdateState, Workstream, WorkstreamUpdate
 
 
-def all_periods(programme_id: int) -> list[ReportingPeriod]:
-    """The programme's periods, newest first; read once a request (there are a few dozen, and several parts
-    of a page need them)."""
+def calendar_periods(programme_id: int) -> list[ReportingPeriod]:
+    """The programme's whole calendar, planned periods included, newest first; read once a request (there
+    are a few dozen, and several parts of a page need them)."""
     cache = g.setdefault("all_periods", {})
     if programme_id not in cache:
         cache[programme_id] = list(
@@ -26,9 +26,22 @@ def all_periods(programme_id: int) -> list[ReportingPeriod]:
     return cache[programme_id]
 
 
-def find_period(period_id: int) -> ReportingPeriod | None:
-    """A period by id, with its programme's list read in the same query (pages that show one period usually
-    need its neighbours too)."""
+def all_periods(programme_id: int) -> list[ReportingPeriod]:
+    """The programme's opened periods, newest first: those with a report and drafts. A planned period is
+    only in `calendar_periods`."""
+    return [period for period in calendar_periods(programme_id) if not period.is_planned]
+
+
+def find_period(period_id: int, planned: bool = False) -> ReportingPeriod | None:
+    """An opened period by id (or, with `planned`, a planned one too), with its programme's calendar read in
+    the same query (pages that show one period usually need its neighbours too)."""
+    found = _find_in_calendar(period_id)
+    if found is None or (found.is_planned and not planned):
+        return None
+    return found
+
+
+def _find_in_calendar(period_id: int) -> ReportingPeriod | None:
     for periods in g.get("all_periods", {}).values():
         if found := next((p for p in periods if p.id == period_id), None):
             return found
@@ -48,11 +61,14 @@ def find_period(period_id: int) -> ReportingPeriod | None:
 
 
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
-    return next((p for p in all_periods(period.programme_id) if p.end_date < period.start_date), None)
+    """The latest opened period before this one (what its drafts carry forward from, and its "last period")."""
+    return next(
+        (p for p in calendar_periods(period.programme_id) if p.end_date < period.start_date and not p.is_planned), None
+    )
 
 
 def forget_periods() -> None:
-    """After a period is planned, opened or deleted, the request reads the list again."""
+    """After a period is planned, opened or deleted, the request reads the calendar again."""
     g.pop("all_periods", None)
 
 
@@ -106,3 +122,17 @@ def updates_by_workstream(period: ReportingPeriod | None, with_content: bool = F
             joinedload(WorkstreamUpdate.approved_by),
         )
     return {update.workstream_id: update for update in db.session.scalars(query)}
+
+
+def approved_counts(periods: list[ReportingPeriod]) -> dict[int, tuple[int, int]]:
+    """(approved, total) workstream updates of each period."""
+    if not periods:
+        return {}
+    approved = sa.func.sum(sa.case((WorkstreamUpdate.state == UpdateState.APPROVED, 1), else_=0))
+    rows = db.session.execute(
+        sa.select(WorkstreamUpdate.period_id, approved, sa.func.count())
+        .where(WorkstreamUpdate.period_id.in_([p.id for p in periods]))
+        .group_by(WorkstreamUpdate.period_id)
+    )
+    counts = {period_id: (int(done or 0), total) for period_id, done, total in rows}
+    return {p.id: counts.get(p.id, (0, 0)) for p in periods}

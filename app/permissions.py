@@ -4,7 +4,7 @@
 
 Every role is held in one programme and counts only there. Readers outside the officer team (IIB
 members and committee viewers) see signed-off reports only.
-Officers see every period; a workstream's draft or submitted update is visible to that workstream's
+Officers see every period, planned ones included (readers never see a planned period); a workstream's draft or submitted update is visible to that workstream's
 team (project managers, sponsor, PMO support) and to the PMO, CMT and lead executive director, and
 to everyone else once approved.
 """
@@ -83,6 +83,24 @@ def _can_change_access(user: User, person: User) -> bool:
     return person.programme_ids <= administered_programme_ids(user)
 
 
+def _can_change_period_dates(user: User, period: ReportingPeriod) -> bool:
+    """The PMO changes a period's dates until its latest revision is signed off."""
+    from app.periods.rules import dates_change_refusal
+
+    return _can_administer(user, period.programme) and dates_change_refusal(period) is None
+
+
+def _can_open_period(user: User, period: ReportingPeriod) -> bool:
+    return _can_administer(user, period.programme) and period.is_planned
+
+
+def _can_delete_period(user: User, period: ReportingPeriod) -> bool:
+    """The PMO deletes a period that has no activity yet (planned, never opened)."""
+    from app.periods.rules import deletion_refusal
+
+    return _can_administer(user, period.programme) and deletion_refusal(period) is None
+
+
 def _can_create_programme(user: User, _target=None) -> bool:
     return user.may_create_programmes
 
@@ -124,6 +142,10 @@ RULES: dict[str, Callable[[User, object], bool]] = {
     "view_update": _can_view_update,
     "view_programme": _can_view_programme,
     "administer": _can_administer,
+    # The reporting calendar (targets ReportingPeriod); planning one is "administer" on the programme.
+    "change_period_dates": _can_change_period_dates,
+    "open_period": _can_open_period,
+    "delete_period": _can_delete_period,
     "create_programme": _can_create_programme,
     "administer_service": _can_administer_service,
     "change_access": _can_change_access,

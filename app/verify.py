@@ -43,6 +43,9 @@ class Verification:
     # What the workflow forbids but the rows hold: an update of a signed-off period, or in a snapshot,
     # that is not approved with an agreed rating.
     contradictions: list[str] = dataclasses.field(default_factory=list)
+    # Where the reporting calendar disagrees with the reports: an opened period without its report, or a
+    # planned one that holds a report or drafts.
+    calendar_problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -51,6 +54,7 @@ class Verification:
             and not self.guard_problems
             and not self.section_problems
             and not self.contradictions
+            and not self.calendar_problems
         )
 
     @property
@@ -118,10 +122,31 @@ def verify() -> Verification:
         checks.append(check)
     sections = sections_disagreeing_with_snapshots()
     contradictions = workflow_contradictions(reports, latest_revision)
+    calendar = calendar_problems()
     with db.engine.connect() as connection:
         problems = guard_problems(connection)
     db.session.rollback()
-    return Verification(checks, problems, guard_count(db.engine.dialect.name), sections, contradictions)
+    return Verification(checks, problems, guard_count(db.engine.dialect.name), sections, contradictions, calendar)
+
+
+def calendar_problems() -> list[str]:
+    """An opened period has revision 1 of its report; a planned one has no report and no updates yet."""
+    revisions = sa.select(sa.func.count()).where(ProgrammeReport.period_id == ReportingPeriod.id).scalar_subquery()
+    has_first = sa.exists().where(ProgrammeReport.period_id == ReportingPeriod.id, ProgrammeReport.revision == 1)
+    updates = sa.select(sa.func.count()).where(WorkstreamUpdate.period_id == ReportingPeriod.id).scalar_subquery()
+    found = []
+    rows = db.session.execute(
+        sa.select(ReportingPeriod, revisions, has_first, updates).order_by(ReportingPeriod.programme_id, ReportingPeriod.start_date)
+    )
+    for period, report_count, first, update_count in rows:
+        if period.is_planned and (report_count or update_count):
+            found.append(
+                f"{period.label} is planned, not opened, yet holds {report_count} report revision(s) and "
+                f"{update_count} update(s); a period gets its report and drafts when it is opened"
+            )
+        elif not period.is_planned and not first:
+            found.append(f"{period.label} is opened but has no revision 1 of its programme report")
+    return found
 
 
 def workflow_contradictions(signed_off: list[ProgrammeReport], latest_revision: dict[int, int]) -> list[str]:

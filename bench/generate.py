@@ -86,6 +86,8 @@ def generate(scale: Scale, seed: int = 2023) -> dict:
                 approvals_due=end + dt.timedelta(days=5),
                 sign_off_due=end + dt.timedelta(days=12),
                 iib_meeting_date=end + dt.timedelta(days=20),
+                # Written as history, with its report and updates below: opened on its first morning.
+                opened_at=dt.datetime.combine(start, dt.time(9), tzinfo=dt.timezone.utc),
             )
         )
     db.session.add_all(periods)

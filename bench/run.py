@@ -2,7 +2,9 @@
 
 For each: p50 and p95 server time (through the app's WSGI stack with the test client, after a warm-up) and
 the SQL statements one request runs (counted with SQLAlchemy events); then the board packs' downloads and the
-Word pack's build alone (of the signed-off revision's snapshot). Prints a table and, with --out, writes the
+Word pack's build alone (of the signed-off revision's snapshot); then the PMO opening a period (POST
+/periods/<id>/open), several times in a row, each a new period planned after the last and carrying forward
+the same load (4 planned milestones and 5 open risks a workstream). Prints a table and, with --out, writes the
 figures as JSON. SQLite by default; PostgreSQL when DATABASE_URL names a server (a database is created for
 each scale and dropped afterwards).
 
@@ -30,7 +32,18 @@ from flask_migrate import upgrade  # noqa: E402
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import Milestone, MilestoneKind, ProgrammeReport, Risk, UpdateState, WorkstreamUpdate  # noqa: E402
+from app.models import (  # noqa: E402
+    Milestone,
+    MilestoneKind,
+    Programme,
+    ProgrammeReport,
+    Risk,
+    UpdateState,
+    WorkstreamUpdate,
+)
+from app.period_queries import calendar_periods  # noqa: E402
+from app.periods.rules import default_dates, next_start  # noqa: E402
+from app.periods.services import plan_period  # noqa: E402
 from app.reports.docx_export import build_docx  # noqa: E402
 from bench.generate import PASSWORD, Scale, generate  # noqa: E402
 
@@ -199,9 +212,65 @@ def run_scale(scale: Scale, requests: int, label: str, only: list[str] | None = 
             exports[f"{extension}_first_s"] = round(timings[0], 3)
         if not only:
             exports["docx_build_s"] = word_build_seconds(app, signed_id)
+        opening = None
+        if not only or any(part in "opening a period" for part in only):
+            opening = opening_timings(app, ids["programme_id"], clients["PMO"], counter, openings=5)
         with app.app_context():
             db.engine.dispose()
-        return {"pages": results, **exports}
+        return {"pages": results, **exports, "opening": opening}
+
+
+def opening_timings(app, programme_id: int, pmo, counter: StatementCounter, openings: int) -> dict:
+    """The PMO opening a period `openings` times in a row, each a period planned (not measured) after the
+    last and opened while the one before is still open: p50 and slowest ms, and the statements of one
+    opening (the most of any, with whether they varied). Each carries forward the same load: the first
+    from the generated open period, each later one from the drafts opened before it, given as many planned
+    milestones first (not measured)."""
+    timings, statements = [], []
+    for number in range(openings):
+        period_id = _plan_the_next_period(app, programme_id, plan_milestones=number > 0)
+        token = csrf(pmo.get(f"/periods/{period_id}/open").get_data(as_text=True))
+        counter.count = 0
+        started = time.perf_counter()
+        response = pmo.post(f"/periods/{period_id}/open", data={"while_another_is_open": "y", "csrf_token": token})
+        timings.append((time.perf_counter() - started) * 1000)
+        statements.append(counter.count)
+        assert response.status_code == 302, f"opening answered {response.status_code}"
+    with app.app_context():
+        drafts = db.session.scalar(
+            sa.select(sa.func.count()).select_from(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period_id)
+        )
+        db.session.remove()
+    timings.sort()
+    return {
+        "openings": openings,
+        "drafts": drafts,
+        "p50_ms": round(statistics.median(timings), 1),
+        "max_ms": round(timings[-1], 1),
+        "queries": max(statements),
+        "queries_vary": len(set(statements)) > 1,
+    }
+
+
+def _plan_the_next_period(app, programme_id: int, plan_milestones: bool) -> int:
+    """Plan the period after the calendar's last; with `plan_milestones`, the last period's drafts plan
+    next-period milestones first, as many as the generated updates do."""
+    with app.test_request_context():
+        programme = db.session.get(Programme, programme_id)
+        if plan_milestones:
+            last = calendar_periods(programme_id)[0]
+            for update in db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == last.id)):
+                update.milestones += [
+                    Milestone(kind=MilestoneKind.NEXT_PERIOD, position=position, reference=f"B{update.id}-{position}",
+                              description="A milestone planned for the next period.")
+                    for position in range(1, Scale.milestones_next_period + 1)
+                ]
+            db.session.commit()
+        period = plan_period(programme, default_dates(programme, next_start(calendar_periods(programme_id))), planned_by=None)
+        db.session.commit()
+        period_id = period.id
+        db.session.remove()
+    return period_id
 
 
 def word_build_seconds(app, period_id: int, builds: int = 3) -> float:
@@ -309,6 +378,8 @@ def main() -> int:
             for key in [field + suffix]
             if suffix == "" or field != "pdf_first_s"
         },
+        "opening": large_results["opening"],
+        "opening_small": small_results["opening"],
     }
     failures = print_table(report)
     if args.out:
@@ -349,7 +420,27 @@ def print_table(report: dict) -> list[str]:
         print(f"Word board pack build alone: {report['docx_build_s']} s (small scale {report['docx_build_s_small']} s)")
         if report["docx_build_s"] > 1:
             failures.append(f"Word build {report['docx_build_s']} s > 1 s")
+    failures += print_opening(report.get("opening"), report.get("opening_small"))
     print("\n" + ("\n".join(f"FAIL {failure}" for failure in failures) if failures else "PASS every budget"))
+    return failures
+
+
+# Opening a period is a rare action (once a cadence) that writes a draft, milestones and risks for every
+# workstream: a second at 40 workstreams is its budget, with the same statements at any scale.
+OPENING_BUDGET_MS = 1000
+
+
+def print_opening(large: dict | None, small: dict | None) -> list[str]:
+    if not large or not small:
+        return []
+    print(f"\nOpening a period ({large['openings']} openings each): {large['drafts']} drafts p50 {large['p50_ms']} ms "
+          f"(slowest {large['max_ms']} ms), {large['queries']} SQL statements; {small['drafts']} drafts p50 "
+          f"{small['p50_ms']} ms, {small['queries']} SQL statements")
+    failures = []
+    if large["p50_ms"] > OPENING_BUDGET_MS:
+        failures.append(f"opening a period: p50 {large['p50_ms']} ms > {OPENING_BUDGET_MS} ms")
+    if large["queries"] != small["queries"] or large["queries_vary"] or small["queries_vary"]:
+        failures.append(f"opening a period: SQL statements grow or vary ({small['queries']} → {large['queries']})")
     return failures
 
 

@@ -29,6 +29,9 @@ Written from the product's rules, not from the app's code:
 * The PMO set the service up, so may create programmes. The PMO runs its programme's set-up: its settings,
   and its workstreams (adding, editing, ordering, retiring and re-activating them). Everyone else is
   refused, readers included.
+* The PMO runs the programme's reporting calendar: plans a period, opens a planned one (saying so while
+  another is open), deletes one never opened, and changes a period's dates until it is signed off (then
+  "conflict").
 * Anyone signed in manages their own account (changes their password) and can sign out.
 * A role counts only in its own programme. The personas "of another programme" hold their one role in the demo's
   second programme (Initial Improvement Plan; the project manager's workstream is its TRN); "no role" is signed in
@@ -48,7 +51,8 @@ Each update state is one case (tests/test_authorization.py builds them on the Go
     locked     Sep–Oct Governance update, approved, in the signed-off period
 
 Period-level routes use Nov–Dec for the first three and Sep–Oct for the locked one; workstream routes
-Governance. Row routes act on a next-period milestone and a risk of the update: in the open period ones
+Governance. The routes that act on a planned period (opening, deleting) use Jan–Feb 2024, which every
+state has planned (and nothing else shows but the calendar). Row routes act on a next-period milestone and a risk of the update: in the open period ones
 added to it (the loaded draft plans no milestone of its own and carries every risk, which can be closed but
 not removed), each with a row before and after it, and a risk is reopened from closed; in the locked period
 its first of each.
@@ -79,6 +83,7 @@ from app.models import (
     PasswordResetToken,
     Programme,
     ProgrammeReport,
+    ReportingPeriod,
     ReportState,
     Risk,
     RiskStatus,
@@ -287,6 +292,14 @@ MATRIX: dict[str, dict[str, dict[str, dict[str, str]]]] = {
         "POST /updates/<update_id>/risks/<row_id>/close": EDIT_UPDATE,
     },
     "updates.reopen_risk": {"POST /updates/<update_id>/risks/<row_id>/reopen": EDIT_UPDATE},
+    # The reporting calendar, the programme's PMO's. Opening and deleting act on the planned Jan–Feb 2024.
+    "periods.plan": {"GET /programmes/<programme_id>/periods/new": PMO_ONLY, "POST /programmes/<programme_id>/periods/new": PMO_ONLY},
+    "periods.dates": {
+        "GET /periods/<period_id>/dates": states(open=who(ok=PMO), locked=who(conflict=PMO)),
+        "POST /periods/<period_id>/dates": states(open=who(ok=PMO), locked=who(conflict=PMO)),
+    },
+    "periods.open_planned": {"GET /periods/<period_id>/open": PMO_ONLY, "POST /periods/<period_id>/open": PMO_ONLY},
+    "periods.delete": {"GET /periods/<period_id>/delete": PMO_ONLY, "POST /periods/<period_id>/delete": PMO_ONLY},
     "programmes.new": {"GET /programmes/new": PMO_ONLY, "POST /programmes/new": PMO_ONLY},
     "programmes.settings": {
         "GET /programmes/<programme_id>/settings": PMO_ONLY,
@@ -515,6 +528,35 @@ def reopens_risk(seen: Seen) -> None:
     assert (risk.status, risk.closure_note) == (RiskStatus.OPEN, "")
 
 
+def _period(period_id: int) -> ReportingPeriod | None:
+    return db.session.get(ReportingPeriod, period_id)
+
+
+def plans_period(seen: Seen) -> None:
+    start = dt.date(*reversed([int(part) for part in seen.form["start_date"]]))
+    period = db.session.scalar(sa.select(ReportingPeriod).where(ReportingPeriod.start_date == start))
+    assert period is not None and period.is_planned, "no period planned"
+    assert not db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id)).all()
+
+
+def changes_period_dates(seen: Seen) -> None:
+    period = _period(seen.objects.period_id)
+    assert period.drafts_due == dt.date(*reversed([int(part) for part in seen.form["drafts_due"]])), "the date did not change"
+    assert period.version == seen.objects.period_version + 1
+
+
+def opens_period(seen: Seen) -> None:
+    period = _period(seen.objects.planned_period_id)
+    assert not period.is_planned, "still only planned"
+    drafts = db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id)).all()
+    assert len(drafts) == seen.objects.workstreams, "not a draft for every workstream"
+    assert db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id)) is not None
+
+
+def deletes_period(seen: Seen) -> None:
+    assert _period(seen.objects.planned_period_id) is None, "the period is still there"
+
+
 def changes_access(seen: Seen) -> None:
     deactivating = seen.fixed["action"] == "deactivate"
     user_id = seen.objects.member_id if deactivating else seen.objects.former_member_id
@@ -639,4 +681,8 @@ EFFECTS: dict[str, Effect] = {
     "POST /workstreams/<workstream_id>/move-up": moves_workstream,
     "POST /workstreams/<workstream_id>/move-down": moves_workstream,
     "POST /workstreams/<workstream_id>/retire": retires_workstream,
+    "POST /programmes/<programme_id>/periods/new": plans_period,
+    "POST /periods/<period_id>/dates": changes_period_dates,
+    "POST /periods/<period_id>/open": opens_period,
+    "POST /periods/<period_id>/delete": deletes_period,
 }

@@ -52,6 +52,8 @@ from app.models import (
 from app.models.types import utcnow
 from app.programmes.services import settings_fingerprint
 from app.rag import RAG_METHODOLOGY_INTRO
+from app.periods.rules import PeriodDates
+from app.periods.services import plan_period
 from app.reports.rendering import forget_bodies
 from app.workstreams.services import workstream_fingerprint
 from tests.authorization_matrix import (
@@ -105,6 +107,16 @@ FORMER_MEMBER_EMAIL = "former.member@example.org"
 INVITEE_EMAIL = "invited.person@example.org"
 INVITATION_TOKEN = "an-invitation-token-for-the-authorisation-matrix"
 STATIC_FILE = "images/waymark.svg"
+# The reporting calendar's routes that act on a planned period, and the period every state plans.
+PLANNED_PERIOD_ROUTES = {"periods.open_planned", "periods.delete"}
+PLANNED_PERIOD = PeriodDates(
+    dt.date(2024, 1, 1), dt.date(2024, 2, 29), dt.date(2024, 2, 23), dt.date(2024, 3, 1), dt.date(2024, 3, 8),
+    dt.date(2024, 3, 19),
+)
+NOV_DEC_DUE_DATES = {"drafts_due": ["20", "12", "2023"], "approvals_due": ["5", "1", "2024"],
+                     "sign_off_due": ["10", "1", "2024"], "iib_meeting_date": ["16", "1", "2024"]}
+SEP_OCT_DUE_DATES = {"drafts_due": ["25", "10", "2023"], "approvals_due": ["3", "11", "2023"],
+                     "sign_off_due": ["10", "11", "2023"], "iib_meeting_date": ["21", "11", "2023"]}
 # Someone who is none of the personas completes and approves the submitted and approved updates.
 
 
@@ -179,6 +191,11 @@ class Objects:
     invitation_token_hash: str
     persona_ids: dict
     session_tokens: dict  # user id -> the session token built (an ended session replaces it)
+    # The reporting calendar: the state's period's version, Jan–Feb 2024 planned, and how many workstreams
+    # a period opens with.
+    period_version: int = 1
+    planned_period_id: int = 0
+    workstreams: int = 0
 
 
 def _complete(update: WorkstreamUpdate, state: UpdateState) -> None:
@@ -282,6 +299,8 @@ def build(state: str, ids, other_ids) -> Objects:
         elif state == "approved":
             _complete(update, UpdateState.APPROVED)
     db.session.commit()
+    planned = plan_period(db.session.get(Programme, ids.programme), PLANNED_PERIOD, planned_by=None)
+    db.session.commit()
     report = db.session.scalar(
         sa.select(ProgrammeReport)
         .where(ProgrammeReport.period_id == period_id)
@@ -316,6 +335,9 @@ def build(state: str, ids, other_ids) -> Objects:
         session_tokens={
             person.id: person.session_token for person in [holder, member, former, invitee, *persona_ids.values()]
         },
+        period_version=db.session.get(ReportingPeriod, period_id).version,
+        planned_period_id=planned.id,
+        workstreams=len(ids.workstreams),
     )
 
 
@@ -392,7 +414,7 @@ def url_values(route: Route, objects: Objects) -> dict:
         elif name == "update_id":
             values[name] = objects.update_id
         elif name == "period_id":
-            values[name] = objects.period_id
+            values[name] = objects.planned_period_id if route.endpoint in PLANNED_PERIOD_ROUTES else objects.period_id
         elif name == "workstream_id":
             values[name] = objects.second_workstream_id if route.endpoint == "workstreams.move" else objects.workstream_id
         elif name == "programme_id":
@@ -501,6 +523,19 @@ def plausible_form(route: Route, objects: Objects) -> dict:
     if endpoint == "people.workstream_team":
         return {"user_id": objects.member_id, "role": "PMO_SUPPORT"}
     if endpoint in ("people.revoke", "people.resend_invitation", "people.change_access", "people.remove_from_workstream"):
+        return {}
+    if endpoint == "periods.plan":
+        # After the planned Jan–Feb 2024.
+        return {"start_date": ["1", "3", "2024"], "end_date": ["30", "4", "2024"], "drafts_due": ["26", "4", "2024"],
+                "approvals_due": ["3", "5", "2024"], "sign_off_due": ["10", "5", "2024"],
+                "iib_meeting_date": ["21", "5", "2024"]}
+    if endpoint == "periods.dates":
+        # Due dates within the period's reporting window (Sep–Oct's in the locked state, which refuses).
+        return {"version": objects.period_version, **(SEP_OCT_DUE_DATES if objects.state == "locked" else NOV_DEC_DUE_DATES)}
+    if endpoint == "periods.open_planned":
+        # Nov–Dec is open in every state: the PMO says to open Jan–Feb as well.
+        return {"while_another_is_open": "y"}
+    if endpoint == "periods.delete":
         return {}
     raise LookupError(f"{route.request}: decide what plausible form data is")
 

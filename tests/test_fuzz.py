@@ -42,7 +42,9 @@ from app.models import (
     Milestone,
     MilestoneKind,
     PasswordResetToken,
+    Programme,
     ProgrammeReport,
+    ReportingPeriod,
     Risk,
     RiskStatus,
     Role,
@@ -52,6 +54,8 @@ from app.models import (
     WorkstreamUpdate,
 )
 from app.models.types import utcnow
+from app.periods.rules import default_dates
+from app.periods.services import plan_period
 from app.reports import exports
 from app.reports.rendering import forget_bodies
 from tests import fuzzing
@@ -97,6 +101,8 @@ TARGET_STATES = {
     "POST /periods/<period_id>/reopen": "locked",
 }
 ALLOWED_ANSWERS = (OK, INVALID, CONFLICT)
+# The reporting calendar's routes that act on a planned period: their target is the one _build plans.
+PLANNED_PERIOD_ROUTES = {"periods.open_planned", "periods.delete"}
 PASSWORD = "persona-password-for-the-fuzz"
 RESET_TOKEN = "a-reset-link-token-for-the-fuzz"
 HOLDER_EMAIL = "fuzz.account.holder@example.org"
@@ -259,14 +265,17 @@ class Fuzz:
         state = state_of(target)
         update = objects["submitted"] if state == "submitted" else objects["draft"]
         period = ids.periods["sep_oct"] if state == "locked" else ids.periods["nov_dec"]
+        if target.endpoint in PLANNED_PERIOD_ROUTES:
+            period = objects["planned"]
         others = {
             "update_id": [ids.update("GOV", "sep_oct"), ids.update("PPD", "nov_dec")],
-            "period_id": [p for p in ids.periods.values() if p != period],
+            "period_id": [p for p in [*ids.periods.values(), objects["planned"]] if p != period],
         }
         values = {
             "update_id": [update, *others["update_id"]],
             "period_id": [period, *others["period_id"]],
             "workstream_id": [ids.workstreams["GOV"], ids.workstreams["PPD"]],
+            "programme_id": [ids.programme],
             "row_id": objects["rows"].get(fixed.get("name", "risks"), objects["rows"]["risks"]),
             "user_id": [objects["member"], objects["personas"]["PMO"], objects["holder"]],
             "assignment_id": [objects["member_assignment"], objects["pmo_assignment"]],
@@ -288,6 +297,8 @@ class Fuzz:
         versions = self.objects["versions"]
         state = state_of(target)
         version = versions["report", state] if "period_id" in target.variables else versions[state]
+        if target.endpoint == "periods.dates":
+            version = versions["period", state]
         return {"version": (str(version),), "workstream_ids": tuple(str(i) for i in self.ids.workstreams.values())}
 
     def send(self, target, persona: str, hostile: fuzzing.Hostile):
@@ -365,12 +376,24 @@ def _build(ids, other_ids) -> dict:
         for state, period in (("draft", "nov_dec"), ("submitted", "nov_dec"), ("locked", "sep_oct"))
     }
     locked = db.session.get(WorkstreamUpdate, ids.update("GOV", "sep_oct"))
+    # A planned period for the calendar's routes that act on one (opening, deleting).
+    planned = plan_period(
+        db.session.get(Programme, ids.programme),
+        default_dates(db.session.get(Programme, ids.programme), dt.date(2024, 1, 1)),
+        planned_by=None,
+    )
+    db.session.commit()
+    period_versions = {
+        ("period", state): db.session.get(ReportingPeriod, ids.periods[name]).version
+        for state, name in (("draft", "nov_dec"), ("submitted", "nov_dec"), ("locked", "sep_oct"))
+    }
     return {
         "draft": draft.id,
         "submitted": submitted.id,
         "versions": {
             "draft": draft.version, "submitted": submitted.version, "locked": locked.version,
             **{("report", state): report.version for state, report in reports.items()},
+            **period_versions,
         },
         "rows": {
             # The draft's own rows (one carried from last period among the risks), and one of another update.
@@ -382,6 +405,7 @@ def _build(ids, other_ids) -> dict:
         "member_assignment": member_assignment.id,
         "pmo_assignment": personas["PMO"].role_assignments[0].id,
         "personas": {name: person.id for name, person in personas.items()},
+        "planned": planned.id,
     }
 
 

@@ -2,6 +2,8 @@
 `flask db downgrade base` takes it away again."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -241,3 +243,40 @@ def test_a_workstream_that_was_not_active_is_retired_from_the_day_after_its_last
             inactive = connection.execute(sa.text("SELECT code FROM workstream WHERE NOT active ORDER BY code")).scalars().all()
         assert inactive == ["OLD", "PRC"]
         upgrade()
+
+
+def test_periods_from_before_the_calendar_are_opened_when_their_trail_says_and_keep_their_reports(empty_app):
+    """Before revision 0010 every period was opened as it was created: it is marked opened at its opening's
+    audit event (by whoever opened it), or at the start of its first day when the trail has nothing."""
+    with empty_app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO programme (id, name, organisation, months_per_period, drafts_due_days_before_end, "
+                "approvals_due_days_after_drafts, sign_off_due_days_after_approvals, iib_meeting_days_after_sign_off, "
+                "rag_methodology_intro, rag_definitions, created_at) VALUES (1, 'Improvement Plan', '', 2, 4, 7, 7, "
+                "11, '', '{}', CURRENT_TIMESTAMP)",
+                "INSERT INTO user_account (id, name, email, password_hash, active, created_at, session_token, "
+                "failed_sign_ins, may_create_programmes) VALUES (1, 'Heidi Robinson', 'heidi@example.org', 'x', TRUE, "
+                "CURRENT_TIMESTAMP, 'token', 0, TRUE)",
+                "INSERT INTO reporting_period (id, programme_id, start_date, end_date, drafts_due, approvals_due, "
+                "sign_off_due, rag_methodology_intro, rag_definitions) VALUES (1, 1, '2023-09-01', '2023-10-31', "
+                "'2023-10-27', '2023-11-03', '2023-11-10', '', '{}'), (2, 1, '2023-11-01', '2023-12-31', "
+                "'2023-12-22', '2024-01-05', '2024-01-10', '', '{}')",
+                "INSERT INTO programme_report (id, period_id, revision, state, overview, reopen_reason, version) "
+                "VALUES (1, 1, 1, 'OPEN', '', '', 1), (2, 2, 1, 'OPEN', '', '', 1)",
+                "INSERT INTO audit_event (id, occurred_at, actor_id, action, object_type, object_id, period_id, "
+                "programme_id, comment, changed_fields) VALUES (1, '2023-11-01 09:00:00', 1, 'open_period', "
+                "'ReportingPeriod', 2, 2, 1, '', '[]')",
+            ):
+                connection.execute(sa.text(statement))
+        upgrade()
+        from app.models import ReportingPeriod
+
+        opened = {p.id: (p.opened_at, p.opened_by_id, p.version) for p in db.session.scalars(sa.select(ReportingPeriod))}
+        db.session.remove()
+    utc = dt.timezone.utc
+    assert opened == {
+        1: (dt.datetime(2023, 9, 1, tzinfo=utc), None, 1),
+        2: (dt.datetime(2023, 11, 1, 9, tzinfo=utc), 1, 1),
+    }

@@ -73,6 +73,19 @@ SET_UP_ENDPOINTS = {
 # The one route that acts on a signed-off period by design: a CMT member reopens it as a new revision,
 # leaving the signed-off one as it was (proved by the reopening test below). Everyone else is refused.
 SANCTIONED_ON_SIGNED_OFF = {"reports.reopen": Role.CMT_MEMBER}
+# The reporting calendar: the signed-off period's dates changed, the period opened again or deleted; and
+# planning (which names no period) a new one over it, which is refused as invalid dates (422).
+SEP_OCT_DUE_DATES = {"drafts_due": ["20", "10", "2023"], "approvals_due": ["3", "11", "2023"],
+                     "sign_off_due": ["10", "11", "2023"], "iib_meeting_date": ["21", "11", "2023"]}
+CALENDAR_FORMS = {
+    "periods.dates": lambda values: {"version": db.session.get(ReportingPeriod, values["period_id"]).version,
+                                     **SEP_OCT_DUE_DATES},
+    "periods.open_planned": lambda values: {"while_another_is_open": "y"},
+    "periods.delete": lambda values: {},
+    "periods.plan": lambda values: {"start_date": ["1", "10", "2023"], "end_date": ["30", "11", "2023"],
+                                    **SEP_OCT_DUE_DATES},
+}
+REFUSED_AS_INVALID = {"periods.plan"}
 
 
 def rows(table, *where, order_by=None):
@@ -136,6 +149,8 @@ def url_values(rule, ids) -> list[dict]:
             choices[name] = [None]  # filled below from the update and the list the rule names
         elif name == "period_id":
             choices[name] = [ids.periods["sep_oct"]]
+        elif name == "programme_id":
+            choices[name] = [ids.programme]
         elif isinstance(converter, AnyConverter):
             choices[name] = sorted(converter.items)
         else:
@@ -152,6 +167,8 @@ def url_values(rule, ids) -> list[dict]:
 
 def plausible_form(endpoint: str, values: dict, ids) -> dict:
     """Valid-looking form data for the route, stating the object's current version (so any refusal is the lock)."""
+    if endpoint in CALENDAR_FORMS:
+        return CALENDAR_FORMS[endpoint](values)
     if "update_id" in values:
         update = db.session.get(WorkstreamUpdate, values["update_id"])
         version = update.version
@@ -233,13 +250,15 @@ def test_no_state_changing_route_changes_a_signed_off_period_for_anyone(app, sig
     for email in people:
         client = signed_in(email)
         token = csrf_token(client.get(f"/periods/{ids.periods['sep_oct']}").get_data(as_text=True))
-        refused = {403, 409} | ({404} if email in READERS else set())
         for endpoint, method, path, form in requests:
             sanctioned_role = SANCTIONED_ON_SIGNED_OFF.get(endpoint)
             if sanctioned_role is Role.CMT_MEMBER and is_cmt[email]:
                 continue
             for headers in ({}, {"HX-Request": "true"}):
                 response = client.open(path, method=method, data={**form, "csrf_token": token}, headers=headers)
+                refused = (
+                    {403, 409} | ({404} if email in READERS else set()) | ({422} if endpoint in REFUSED_AS_INVALID else set())
+                )
                 assert response.status_code in refused and not 200 <= response.status_code < 400, (
                     f"{method} {path} as {email} {headers}: {response.status_code}"
                 )

@@ -214,7 +214,7 @@ def add_periods(app, count: int, sign_off: bool = False) -> None:
             period = open_period(
                 demo_programme(),
                 start_date=start, end_date=end, drafts_due=end, approvals_due=end, sign_off_due=end,
-                iib_meeting_date=None, opened_by=None,
+                iib_meeting_date=None, opened_by=None, while_another_is_open=True,
             )
             db.session.flush()
             for update in db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id)):

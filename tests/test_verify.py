@@ -130,3 +130,30 @@ def test_verify_fails_when_a_database_guard_is_missing_or_disabled(app):
     assert "GUARD the guard " in result.output
     assert "on workstream_update is " + ("disabled" if ON_POSTGRESQL else "missing") in result.output
     assert "2 OK, 0 mismatched" in result.output
+
+
+def test_verify_fails_naming_a_planned_period_that_holds_drafts_and_an_opened_one_without_its_report(app, ids):
+    periods = sa.table("reporting_period", sa.column("id"), sa.column("opened_at"), sa.column("start_date"))
+    with app.app_context():
+        with db.engine.begin() as connection:
+            # Behind the services' back: Nov–Dec marked as never opened, and a period opened with no report.
+            connection.execute(sa.update(periods).where(periods.c.id == ids.periods["nov_dec"]).values(opened_at=None))
+            connection.exec_driver_sql(
+                "INSERT INTO reporting_period (programme_id, start_date, end_date, drafts_due, approvals_due, "
+                "sign_off_due, rag_methodology_intro, rag_definitions, opened_at, version) VALUES "
+                f"({ids.programme}, '2024-01-01', '2024-02-29', '2024-02-23', '2024-03-01', '2024-03-08', '', '{{}}', "
+                "'2024-01-01 09:00:00', 1)"
+            )
+        db.engine.dispose()
+    result = invoke(app, "verify")
+    assert result.exit_code == 1
+    assert (
+        "CALENDAR 1 November 2023 – 31 December 2023 is planned, not opened, yet holds 1 report revision(s) and 5 "
+        "update(s)" in result.output
+    )
+    assert "CALENDAR 1 January 2024 – 29 February 2024 is opened but has no revision 1 of its programme report" in result.output
+
+
+def test_verify_says_the_calendar_agrees_with_the_reports(app):
+    result = invoke(app, "verify")
+    assert "OK every opened period has its report, and no planned period has a report or drafts" in result.output

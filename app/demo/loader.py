@@ -5,7 +5,10 @@ open Nov–Dec 2023 period whose drafts start from what Sep–Oct planned.
 
 Initial Improvement Plan (app/demo/second_programme.py): its own people and two workstreams, February 2023
 opened with the PMO's drafts in it, and March 2023 opened after it, its drafts carried forward from February's.
-Both periods are still open: the seeds rate neither workstream, so nothing could be approved or signed off."""
+Both periods are still open: the seeds rate neither workstream, so nothing could be approved or signed off.
+
+Every period is planned and opened by the reporting calendar's own services (app/periods/services.py), as
+the PMO does it; the two past periods' drafts are then filled with what their reports said and approved."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +16,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from app import audit
+from app.decision_locks import hold_the_sqlite_write_lock
 from app.demo import content, second_programme
 from app.demo.people import DEMO_PASSWORD, PEOPLE
 from app.extensions import db
@@ -83,6 +87,9 @@ def load_demo() -> None:
     """Load everything in one transaction into an empty database."""
     if not database_is_empty():
         raise RuntimeError("The database already has data; the demo loads only into an empty database.")
+    # One transaction: on SQLite it holds the write lock from the start, so the calendar's decisions
+    # need no commit of their own to take it.
+    hold_the_sqlite_write_lock()
     _load_improvement_plan()
     _load_initial_improvement_plan()
     db.session.commit()
@@ -96,30 +103,37 @@ def _load_improvement_plan() -> None:
     workstreams = _load_workstreams(programme, content.WORKSTREAMS, people)
     references = _References()
     jul_aug_period, jul_aug_updates = _load_jul_aug(programme, people, workstreams, references)
-    sep_oct_period = _load_sep_oct(programme, people, workstreams, references, jul_aug_updates)
     _sign_off(jul_aug_period, people, SIGN_OFFS["jul_aug"])
+    sep_oct_period = _load_sep_oct(programme, people, workstreams, references, jul_aug_updates)
     _sign_off(sep_oct_period, people, SIGN_OFFS["sep_oct"])
     _open(programme, PERIODS["nov_dec"], people["heidi.robinson@example.org"])
 
 
 def _load_initial_improvement_plan() -> None:
-    """February 2023 opened and drafted by the PMO, then March 2023 opened from it."""
+    """February 2023 opened and drafted by the PMO, then March 2023 opened from it while February is still open
+    (its sign-off is late: nothing in it could be rated)."""
     spec = second_programme
     programme = Programme(**spec.PROGRAMME)
     db.session.add(programme)
     people = _load_people(programme, spec.PEOPLE, pmo_set_up_the_service=False)
     _load_workstreams(programme, spec.WORKSTREAMS, people)
     pmo = people[spec.PMO]
-    february = _open(programme, spec.PERIODS["feb_2023"], pmo)
+    february, _drafts = _open(programme, spec.PERIODS["feb_2023"], pmo)
     _write_drafts(february, spec.FEBRUARY_DRAFTS, pmo, _References())
-    _open(programme, spec.PERIODS["mar_2023"], pmo)
+    _open(programme, spec.PERIODS["mar_2023"], pmo, while_another_is_open=True)
 
 
-def _open(programme: Programme, fields: dict, opened_by: User) -> ReportingPeriod:
-    """Open the period as the PMO would, at 9am on its first day."""
-    period = open_period(programme, **fields, opened_by=opened_by, at=_at(fields["start_date"], 9))
+def _open(
+    programme: Programme, fields: dict, opened_by: User, while_another_is_open: bool = False
+) -> tuple[ReportingPeriod, dict[str, WorkstreamUpdate]]:
+    """Open the period as the PMO did, at 9 o'clock on its first day; its drafts by workstream code."""
+    period = open_period(
+        programme, **fields, opened_by=opened_by, while_another_is_open=while_another_is_open,
+        at=_at(fields["start_date"], 9),
+    )
     forget_periods()
-    return period
+    drafts = db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.period_id == period.id))
+    return period, {draft.workstream.code: draft for draft in drafts}
 
 
 def _load_people(programme: Programme, specs, *, pmo_set_up_the_service: bool) -> dict[str, User]:
@@ -163,38 +177,6 @@ def _load_workstreams(programme: Programme, specs, people: dict[str, User]) -> d
     return workstreams
 
 
-def _write_drafts(period: ReportingPeriod, drafts: dict, author: User, references: "_References") -> None:
-    """Write each workstream's draft as its editor would: the key activities saved, and each milestone
-    planned for next period added to the list, with the audit events the editor records."""
-    at = _at(period.drafts_due, 16)
-    for update in sorted(updates_by_workstream(period).values(), key=lambda u: u.workstream.display_order):
-        code = update.workstream.code
-        spec = drafts[code]
-        update.key_activities = spec["key_activities"]
-        db.session.flush()
-        audit.record("edit", update, actor=author, changed_fields=["key_activities"], at=at)
-        for position, description in enumerate(spec["milestones_next_period"], start=1):
-            milestone = Milestone(
-                update=update,
-                kind=MilestoneKind.NEXT_PERIOD,
-                position=position,
-                reference=references.next(code, "M"),
-                description=description,
-            )
-            db.session.add(milestone)
-            db.session.flush()
-            audit.record(
-                "add_milestone",
-                milestone,
-                actor=author,
-                period_id=update.period_id,
-                workstream_id=update.workstream_id,
-                comment=milestone.reference,
-                changed_fields=["description"],
-                at=at,
-            )
-
-
 class _References:
     """Hands out each workstream's milestone (M01…) and risk (R01…) references in the order first planned."""
 
@@ -211,16 +193,14 @@ def _load_jul_aug(programme, people, workstreams, references) -> tuple[Reporting
     """July–August: the agreed ratings of the seed's Last Period column, the Sep–Oct milestones as its
     plan for next period, and the risks Sep–Oct reports (carried forward from it)."""
     period_fields = PERIODS["jul_aug"]
-    period = _period_with_report(
-        programme, period_fields, overview=JUL_AUG_NOTE, overview_by=people["angela.probert@example.org"]
-    )
+    period, drafts = _open(programme, PERIODS["jul_aug"], people["heidi.robinson@example.org"])
+    _write_overview(period, JUL_AUG_NOTE, people["angela.probert@example.org"])
     updates = {}
     for code, workstream in workstreams.items():
         seed = content.SEP_OCT_2023[code]
         rag = RAG[seed["previous_rag"]]
-        update = WorkstreamUpdate(
-            workstream=workstream,
-            period=period,
+        update = _fill(
+            drafts[code],
             state=UpdateState.APPROVED,
             proposed_rag=rag,
             agreed_rag=rag,
@@ -248,10 +228,8 @@ def _load_jul_aug(programme, people, workstreams, references) -> tuple[Reporting
 
 def _load_sep_oct(programme, people, workstreams, references, previous: dict[str, WorkstreamUpdate]) -> ReportingPeriod:
     period_fields = PERIODS["sep_oct"]
-    period = _period_with_report(
-        programme,
-        period_fields, overview=content.OVERVIEW, overview_by=people["angela.probert@example.org"]
-    )
+    period, drafts = _open(programme, PERIODS["sep_oct"], people["heidi.robinson@example.org"])
+    _write_overview(period, content.OVERVIEW, people["angela.probert@example.org"])
     for code, workstream in workstreams.items():
         seed = content.SEP_OCT_2023[code]
         planned = previous[code].milestones_next_period
@@ -280,9 +258,10 @@ def _load_sep_oct(programme, people, workstreams, references, previous: dict[str
             for position, milestone in enumerate(seed["milestones_next_period"], start=1)
         ]
         rag = RAG[seed["rag"]]
-        update = WorkstreamUpdate(
-            workstream=workstream,
-            period=period,
+        # The draft opened with Jul–Aug's plan carried forward; the report's own milestones and risks, with
+        # the same references, take its place.
+        update = _fill(
+            drafts[code],
             state=UpdateState.APPROVED,
             key_activities=seed["key_activities"],
             engagement=seed["engagement"],
@@ -303,17 +282,15 @@ def _load_sep_oct(programme, people, workstreams, references, previous: dict[str
     return period
 
 
-def _period_with_report(programme: Programme, fields, *, overview: str, overview_by: User):
-    period = ReportingPeriod(
-        programme=programme,
-        rag_methodology_intro=programme.rag_methodology_intro,
-        rag_definitions=dict(programme.rag_definitions),
-        **fields,
-    )
-    db.session.add(period)
-    db.session.add(ProgrammeReport(period=period, revision=1, overview=overview, overview_by=overview_by))
-    db.session.flush()
-    return period
+def _write_overview(period: ReportingPeriod, overview: str, overview_by: User) -> None:
+    report = db.session.scalar(sa.select(ProgrammeReport).where(ProgrammeReport.period_id == period.id))
+    report.overview, report.overview_by = overview, overview_by
+
+
+def _fill(update: WorkstreamUpdate, **fields) -> WorkstreamUpdate:
+    for name, value in fields.items():
+        setattr(update, name, value)
+    return update
 
 
 def _approve(update: WorkstreamUpdate, workstream: Workstream, period_fields) -> None:
@@ -360,3 +337,47 @@ def _date(value: str | None) -> dt.date | None:
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=dt.timezone.utc)
+
+
+def _write_drafts(period: ReportingPeriod, drafts: dict, author: User, references: "_References") -> None:
+    """Write each workstream's draft as its editor would: the key activities saved, and each milestone
+    planned for next period added to the list, with the audit events the editor records."""
+    at = _at(period.drafts_due, 16)
+    for update in sorted(updates_by_workstream(period).values(), key=lambda u: u.workstream.display_order):
+        code = update.workstream.code
+        spec = drafts[code]
+        update.key_activities = spec["key_activities"]
+        db.session.flush()
+        audit.record("edit", update, actor=author, changed_fields=["key_activities"], at=at)
+        for position, description in enumerate(spec["milestones_next_period"], start=1):
+            milestone = Milestone(
+                update=update,
+                kind=MilestoneKind.NEXT_PERIOD,
+                position=position,
+                reference=references.next(code, "M"),
+                description=description,
+            )
+            db.session.add(milestone)
+            db.session.flush()
+            audit.record(
+                "add_milestone",
+                milestone,
+                actor=author,
+                period_id=update.period_id,
+                workstream_id=update.workstream_id,
+                comment=milestone.reference,
+                changed_fields=["description"],
+                at=at,
+            )
+
+
+class _References:
+    """Hands out each workstream's milestone (M01…) and risk (R01…) references in the order first planned."""
+
+    def __init__(self):
+        self.counters: dict[tuple[str, str], int] = {}
+
+    def next(self, code: str, letter: str) -> str:
+        number = self.counters.get((code, letter), 0) + 1
+        self.counters[(code, letter)] = number
+        return f"{code}-{letter}{number:02d}"

@@ -19,6 +19,7 @@ from app.models import (
     Workstream,
     WorkstreamUpdate,
 )
+from app.period_queries import approved_counts
 from app.reports.queries import periods_by_latest_state
 from app.reports.signed_off import latest_signed_off_periods
 from app.workflow import holder_roles
@@ -94,7 +95,7 @@ def _programme_tasks(user: User, programme_id: int, open_reports) -> list[WorkIt
             if not reports[period.id].overview.strip()
         ]
     if user.has_any_role(Role.CMT_MEMBER, Role.PMO, programme_id=programme_id):
-        counts = _approved_counts(open_periods)
+        counts = approved_counts(open_periods)
         title = (
             "Sign off the programme report"
             if user.has_role(Role.CMT_MEMBER, programme_id)
@@ -162,17 +163,3 @@ def _update_tasks(user: User, open_periods: list[ReportingPeriod]) -> list[tuple
             )
         )
     return items
-
-
-def _approved_counts(periods: list[ReportingPeriod]) -> dict[int, tuple[int, int]]:
-    """(approved, total) workstream updates of each period."""
-    if not periods:
-        return {}
-    approved = sa.func.sum(sa.case((WorkstreamUpdate.state == UpdateState.APPROVED, 1), else_=0))
-    rows = db.session.execute(
-        sa.select(WorkstreamUpdate.period_id, approved, sa.func.count())
-        .where(WorkstreamUpdate.period_id.in_([p.id for p in periods]))
-        .group_by(WorkstreamUpdate.period_id)
-    )
-    counts = {period_id: (int(done or 0), total) for period_id, done, total in rows}
-    return {p.id: counts.get(p.id, (0, 0)) for p in periods}

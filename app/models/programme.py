@@ -158,6 +158,9 @@ class WorkstreamOutcome(db.Model):
 
 
 class ReportingPeriod(db.Model):
+    """A period of the programme's reporting calendar. The PMO plans it (its dates only: no report, no drafts)
+    and then opens it, which starts its report and a draft for every workstream."""
+
     __tablename__ = "reporting_period"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,14 +174,24 @@ class ReportingPeriod(db.Model):
     # The programme's RAG methodology when the period was planned: a later change to it applies to later periods.
     rag_methodology_intro: Mapped[str] = mapped_column(sa.Text, default=RAG_METHODOLOGY_INTRO)
     rag_definitions: Mapped[dict] = mapped_column(sa.JSON, default=seed_rag_definitions)
+    # When the period was opened (None while it is only planned), and by whom (None for a command).
+    opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Two PMOs may change the due dates at once: each change states the version it was based on.
+    version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
 
     programme: Mapped[Programme] = relationship()
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
 
     __table_args__ = (
         sa.UniqueConstraint("programme_id", "start_date"),
         sa.CheckConstraint("end_date > start_date", name="ends_after_start"),
         sa.CheckConstraint("drafts_due <= approvals_due AND approvals_due <= sign_off_due", name="due_dates_in_order"),
+        sa.CheckConstraint("iib_meeting_date IS NULL OR iib_meeting_date >= sign_off_due", name="iib_meeting_after_sign_off"),
+        # A deleted planned period's id is never given to another: the audit trail names it by its id.
+        {"sqlite_autoincrement": True},
     )
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<ReportingPeriod {self.start_date}–{self.end_date}>"
@@ -186,6 +199,11 @@ class ReportingPeriod(db.Model):
     @property
     def label(self) -> str:
         return f"{long_date(self.start_date)} – {long_date(self.end_date)}"
+
+    @property
+    def is_planned(self) -> bool:
+        """Planned but not opened yet: it has no report and no drafts."""
+        return self.opened_at is None
 
     @property
     def slug(self) -> str:

@@ -3,7 +3,7 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 
 from app.history import history_for_period
-from app.period_queries import all_periods, workstreams_reporting_in
+from app.period_queries import calendar_periods, workstreams_reporting_in
 from app.periods import bp
 from app.permissions import can, is_officer
 from app.programmes.access import load_programme
@@ -32,13 +32,15 @@ def all_programmes():
 @login_required
 def index(programme_id: int):
     programme = load_programme(programme_id)
-    periods = [p for p in all_periods(programme.id) if can(current_user, "view_period", p)]
+    # Officers see the planned periods too, marked so; readers see signed-off periods only.
+    periods = [p for p in calendar_periods(programme.id) if can(current_user, "view_period", p)]
     pages = max(1, -(-len(periods) // PERIODS_PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     listed = periods[(page - 1) * PERIODS_PER_PAGE : page * PERIODS_PER_PAGE]
-    # The heat-map: the latest periods this person may see, oldest first, by every workstream that reports in
-    # them, with the agreed ratings read in one query whatever the number of periods and workstreams.
-    columns = periods[:HEATMAP_PERIODS][::-1]
+    # The heat-map: the latest opened periods this person may see, oldest first, by every workstream that
+    # reports in them, with the agreed ratings read in one query whatever the number of periods and workstreams.
+    opened = [p for p in periods if not p.is_planned]
+    columns = opened[:HEATMAP_PERIODS][::-1]
     workstreams = workstreams_reporting_in(p.id for p in columns)
     workstream_ids, column_ids = [w.id for w in workstreams], [p.id for p in columns]
     signed_off = signed_off_ratings(workstream_ids, column_ids)
@@ -60,14 +62,19 @@ def index(programme_id: int):
         heatmap_workstreams=workstreams,
         ratings=ratings,
         not_signed_off=differing_ratings(ratings, signed_off) if officer else set(),
-        older_periods=len(periods) - len(columns),
+        older_periods=len(opened) - len(columns),
+        may_plan=can(current_user, "administer", programme),
     )
 
 
 @bp.get("/periods/<int:period_id>")
 @login_required
 def show(period_id: int):
-    period = load_period(period_id)
+    period = load_period(period_id, planned=True)
+    if period.is_planned:
+        # Only officers see a planned period: its dates, and for the PMO what to do with it.
+        return render_template("periods/show.html", period=period, report=None, rows=[], revisions=[],
+                               history=history_for_period(period), is_officer=True)
     revisions = signed_off_revisions(period)
     officer = is_officer(current_user, period.programme_id)
     if officer:

@@ -2,8 +2,8 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.period_queries import active_workstreams, all_periods
-from app.permissions import can
+from app.period_queries import active_workstreams
+from app.periods.calendar_view import calendar_view
 from app.programmes import bp
 from app.programmes.access import current_programme, load_programme, my_programmes
 
@@ -22,8 +22,7 @@ def show(programme_id: int):
         "programmes/show.html",
         programme=programme,
         workstreams=active_workstreams(programme.id),
-        # Readers count only the periods they may see (the signed-off ones).
-        periods=[period for period in all_periods(programme.id) if can(current_user, "view_period", period)],
+        calendar=calendar_view(programme, current_user),
     )
 
 

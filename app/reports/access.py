@@ -14,9 +14,10 @@ from app.reports.content import report_content
 from app.reports.queries import latest_report, signed_off_revisions
 
 
-def load_period(period_id: int) -> ReportingPeriod:
-    """The period, if the person may see it."""
-    period = find_period(period_id) or abort(404)
+def load_period(period_id: int, planned: bool = False) -> ReportingPeriod:
+    """The opened period (or, with `planned`, a planned one too), if the person may see it. A planned period
+    has no report: the pages of reports find no such period."""
+    period = find_period(period_id, planned=planned) or abort(404)
     require("view_period", period)
     in_programme(period.programme)
     return period

@@ -116,8 +116,7 @@ def invitation_link(application, email: str) -> str:
 def set_up_the_programme(page: Page) -> None:
     sign_in(page, PMO[1])
     expect(page.get_by_text("You do not hold a role in any programme yet")).to_be_visible()
-    click(page, "link", "Set up your first programme")
-    click(page, "link", "Create a programme")
+    click(page, "link", "Create your first programme")
     page.get_by_label("Programme name").fill("Improvement Plan")
     page.get_by_label("Organisation").fill("A Combined Authority")
     page.get_by_role("button", name="Create programme").click()
