@@ -567,6 +567,10 @@ class Observations:
     def __init__(self, app, databases):
         self.app, self.databases = app, databases
         self.routes = app_routes(app)
+        # The demo as loaded, whatever an earlier test left in the database.
+        with app.app_context():
+            db.engine.dispose()
+        databases.reset()
         self.ids = demo_ids(app)
         self.other_ids = second_programme_ids(app)
         # state -> (endpoint, request, persona) -> (answer, the request as sent)
