@@ -14,7 +14,7 @@ from app.cli import find_programme, programme_option
 from app.extensions import db
 from app.input_rules import Refused
 from app.models import Programme, Workstream
-from app.period_queries import all_periods, programme_workstreams
+from app.period_queries import calendar_periods, programme_workstreams
 from app.programmes.services import create_programme
 from app.workstreams.retirement import NEXT_PERIOD, reactivate_workstream, retire_workstream
 from app.workstreams.services import create_workstream, edit_workstream
@@ -141,7 +141,7 @@ def retire_workstream_command(programme_name, code, from_period):
     choice = NEXT_PERIOD
     if from_period is not None:
         start = _date(from_period)
-        period = next((p for p in all_periods(workstream.programme_id) if p.start_date == start), None)
+        period = next((p for p in calendar_periods(workstream.programme_id) if p.start_date == start), None)
         if period is None:
             raise click.ClickException(f"No period of {workstream.programme.name} starts on {from_period}.")
         choice = str(period.id)

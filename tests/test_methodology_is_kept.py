@@ -60,6 +60,7 @@ def test_a_changed_methodology_leaves_existing_periods_and_signed_off_packs_and_
         later = open_period(
             programme, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 2, 29), drafts_due=dt.date(2024, 2, 23),
             approvals_due=dt.date(2024, 3, 1), sign_off_due=dt.date(2024, 3, 8), iib_meeting_date=None, opened_by=None,
+            while_another_is_open=True,
         )
         db.session.commit()
         later_id = later.id

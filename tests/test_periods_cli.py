@@ -26,7 +26,7 @@ def drafts_in(app, period_id: int) -> int:
 
 
 def test_plan_with_only_defaults_follows_the_last_period_at_the_cadence(app):
-    result = invoke(app, "periods", "plan")
+    result = invoke(app, "periods", "plan", "--programme", "Improvement Plan")
     assert result.exit_code == 0, result.output
     assert "Planned 1 January 2024 – 29 February 2024 in Improvement Plan:" in result.output
     period = period_starting(app, dt.date(2024, 1, 1))
@@ -43,7 +43,7 @@ def test_plan_with_only_defaults_follows_the_last_period_at_the_cadence(app):
 
 def test_plan_takes_the_dates_given_and_defaults_the_rest_from_them(app):
     result = invoke(
-        app, "periods", "plan", "--programme", "Improvement Plan", "--start", "2024-01-01", "--end", "2024-01-31",
+        app, "periods", "plan", "--programme", "Improvement Plan", "--programme", "Improvement Plan", "--start", "2024-01-01", "--end", "2024-01-31",
         "--iib-meeting", "2024-02-20",
     )
     assert result.exit_code == 0, result.output
@@ -54,7 +54,7 @@ def test_plan_takes_the_dates_given_and_defaults_the_rest_from_them(app):
 
 
 def test_plan_refuses_invalid_dates_with_every_reason(app):
-    result = invoke(app, "periods", "plan", "--start", "2023-12-15", "--drafts-due", "2024-05-01")
+    result = invoke(app, "periods", "plan", "--programme", "Improvement Plan", "--start", "2023-12-15", "--drafts-due", "2024-05-01")
     assert result.exit_code != 0
     assert "Start date: The period overlaps 1 November 2023 – 31 December 2023" in result.output
     assert "Drafts due: Drafts must be due within the period" in result.output
@@ -62,43 +62,43 @@ def test_plan_refuses_invalid_dates_with_every_reason(app):
 
 
 def test_plan_refuses_an_end_before_the_start_and_a_date_that_is_not_a_date(app):
-    result = invoke(app, "periods", "plan", "--start", "2024-01-01", "--end", "2023-12-31")
+    result = invoke(app, "periods", "plan", "--programme", "Improvement Plan", "--start", "2024-01-01", "--end", "2023-12-31")
     assert result.exit_code != 0 and "End date: The end date must be after the start date" in result.output
-    result = invoke(app, "periods", "plan", "--start", "2024-02-30")
+    result = invoke(app, "periods", "plan", "--programme", "Improvement Plan", "--start", "2024-02-30")
     assert result.exit_code != 0 and "2024-02-30" in result.output
 
 
 def test_open_asks_about_the_period_still_open_and_opens_with_the_flag(app):
-    invoke(app, "periods", "plan")
-    refused = invoke(app, "periods", "open", "--start", "2024-01-01")
+    invoke(app, "periods", "plan", "--programme", "Improvement Plan")
+    refused = invoke(app, "periods", "open", "--programme", "Improvement Plan", "--start", "2024-01-01")
     assert refused.exit_code != 0
     assert "1 November 2023 – 31 December 2023 is still open. Add --while-another-is-open" in refused.output
     period = period_starting(app, dt.date(2024, 1, 1))
     assert drafts_in(app, period.id) == 0
-    opened = invoke(app, "periods", "open", "--start", "2024-01-01", "--while-another-is-open")
+    opened = invoke(app, "periods", "open", "--programme", "Improvement Plan", "--start", "2024-01-01", "--while-another-is-open")
     assert opened.exit_code == 0, opened.output
     assert "Opened 1 January 2024 – 29 February 2024 in Improvement Plan." in opened.output
     assert drafts_in(app, period.id) == 5
-    again = invoke(app, "periods", "open", "--start", "2024-01-01", "--while-another-is-open")
+    again = invoke(app, "periods", "open", "--programme", "Improvement Plan", "--start", "2024-01-01", "--while-another-is-open")
     assert again.exit_code == 0 and "is already open" in again.output
     assert drafts_in(app, period.id) == 5
 
 
 def test_open_after_sign_off_needs_no_flag(app, ids):
     sign_off_nov_dec(app, ids)
-    assert invoke(app, "periods", "plan").exit_code == 0
-    result = invoke(app, "periods", "open", "--start", "2024-01-01")
+    assert invoke(app, "periods", "plan", "--programme", "Improvement Plan").exit_code == 0
+    result = invoke(app, "periods", "open", "--programme", "Improvement Plan", "--start", "2024-01-01")
     assert result.exit_code == 0, result.output
 
 
 def test_open_names_a_missing_period(app):
-    result = invoke(app, "periods", "open", "--start", "2024-01-01")
+    result = invoke(app, "periods", "open", "--programme", "Improvement Plan", "--start", "2024-01-01")
     assert result.exit_code != 0 and "has no period starting on 2024-01-01" in result.output
 
 
 def test_list_shows_every_period_with_its_state(app):
-    invoke(app, "periods", "plan")
-    result = invoke(app, "periods", "list")
+    invoke(app, "periods", "plan", "--programme", "Improvement Plan")
+    result = invoke(app, "periods", "list", "--programme", "Improvement Plan")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Improvement Plan: 4 periods"

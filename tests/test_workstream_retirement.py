@@ -109,7 +109,7 @@ def test_a_workstream_whose_draft_has_been_worked_on_reports_in_that_period_and_
         assert db.session.get(Workstream, gov).retired_from == dt.date(2024, 1, 1)
         assert gov_update(ids, "nov_dec") is not None, "its update stays: it reports in Nov–Dec for the last time"
         assert codes_in(nov_dec)[0] == "GOV"
-        period = open_period(demo_programme(), **JAN_FEB)
+        period = open_period(demo_programme(), **JAN_FEB, while_another_is_open=True)
         assert "GOV" not in codes_in(period.id)
         assert len(codes_in(period.id)) == 4
 
@@ -157,7 +157,7 @@ def test_a_retired_workstream_is_re_activated_and_reports_from_the_next_period_o
     with app.test_request_context():
         assert db.session.get(Workstream, gov).retired_from is None
         assert "GOV" not in codes_in(ids.periods["nov_dec"]), "not into the period it was taken out of"
-        period = open_period(demo_programme(), **JAN_FEB)
+        period = open_period(demo_programme(), **JAN_FEB, while_another_is_open=True)
         assert codes_in(period.id)[0] == "GOV"
         event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "reactivate_workstream"))
         assert (event.workstream_id, event.changed_fields) == (gov, ["retired_from"])
@@ -195,7 +195,7 @@ def test_a_draft_is_started_once_anything_but_its_creation_is_in_the_trail_or_it
 
 def test_the_periods_a_workstream_can_be_retired_from_stop_at_the_latest_started_or_signed_off_one(app, ids):
     with app.test_request_context():
-        jan_feb = open_period(demo_programme(), **JAN_FEB)
+        jan_feb = open_period(demo_programme(), **JAN_FEB, while_another_is_open=True)
         gov = db.session.get(Workstream, ids.workstreams["GOV"])
         choices = retirement(gov).choices
         assert [c.value for c in choices] == [str(ids.periods["nov_dec"]), str(jan_feb.id), "next"]

@@ -85,11 +85,11 @@ def database_is_empty() -> bool:
 
 def load_demo() -> None:
     """Load everything in one transaction into an empty database."""
+    # One transaction: on SQLite it holds the write lock from the start (before the emptiness check reads
+    # anything), so the calendar's decisions need no commit of their own to take it.
+    hold_the_sqlite_write_lock()
     if not database_is_empty():
         raise RuntimeError("The database already has data; the demo loads only into an empty database.")
-    # One transaction: on SQLite it holds the write lock from the start, so the calendar's decisions
-    # need no commit of their own to take it.
-    hold_the_sqlite_write_lock()
     _load_improvement_plan()
     _load_initial_improvement_plan()
     db.session.commit()

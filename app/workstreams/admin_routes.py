@@ -10,7 +10,7 @@ from app.extensions import db
 from app.forms import attach_errors, differences_from_saved
 from app.input_rules import Refused
 from app.models import RoleAssignment, Workstream
-from app.period_queries import all_periods, forget_periods, programme_workstreams
+from app.period_queries import calendar_periods, forget_periods, programme_workstreams
 from app.permissions import require
 from app.programmes.access import in_programme, load_programme
 from app.workstreams import bp
@@ -140,7 +140,7 @@ def retire(workstream_id: int):
     form = RetireWorkstreamForm()
     # Any period of the programme may be asked for (the page may be older than the work on a draft): the
     # service says why one cannot be chosen. The page offers the ones that can.
-    form.retire_from.choices = [NEXT_PERIOD] + [str(p.id) for p in all_periods(workstream.programme_id)]
+    form.retire_from.choices = [NEXT_PERIOD] + [str(p.id) for p in calendar_periods(workstream.programme_id)]
     refused = None
     if form.validate_on_submit():
         try:

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.input_rules import NotNow, Refused
 from app.models import AuditEvent, ReportingPeriod, UpdateState, User, Workstream, WorkstreamUpdate
 from app.models.programme import BEFORE_ANY_PERIOD
-from app.period_queries import all_periods, forget_periods
+from app.period_queries import calendar_periods, forget_periods
 from app.reports.queries import signed_off_period_ids
 
 
@@ -71,7 +71,7 @@ def update_started(update: WorkstreamUpdate) -> bool:
 def retirement(workstream: Workstream) -> Retirement:
     """The periods the workstream can be retired from, latest last, then the next period; and the periods it
     must report in."""
-    periods = all_periods(workstream.programme_id)  # newest first
+    periods = calendar_periods(workstream.programme_id)  # newest first, planned ones included
     updates = {
         u.period_id: u
         for u in db.session.scalars(sa.select(WorkstreamUpdate).where(WorkstreamUpdate.workstream_id == workstream.id))
@@ -144,7 +144,7 @@ def retire_workstream(workstream: Workstream, user: User | None, retire_from: st
 
 def _why_not(workstream: Workstream, retire_from: str) -> str:
     """Why the workstream cannot be retired from the period asked for."""
-    period = next((p for p in all_periods(workstream.programme_id) if str(p.id) == retire_from), None)
+    period = next((p for p in calendar_periods(workstream.programme_id) if str(p.id) == retire_from), None)
     if period is None:
         return "Select the period it stops reporting in"
     update = db.session.scalar(sa.select(WorkstreamUpdate).where(
