@@ -300,12 +300,12 @@ def print_sign_ins() -> None:
     from app.demo.people import ACCOUNTS_BY_PROGRAMME, DEMO_PASSWORD
 
     click.echo(f"Demo sign-ins (every password is {DEMO_PASSWORD}):")
-    emails = [email for _programme, people in ACCOUNTS_BY_PROGRAMME for _name, email, _roles in people]
+    emails = [email for _programme, accounts in ACCOUNTS_BY_PROGRAMME for _name, email, _roles in accounts]
     users = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
     width = max(len(email) for email in emails)
-    for programme, people in ACCOUNTS_BY_PROGRAMME:
+    for programme, accounts in ACCOUNTS_BY_PROGRAMME:
         click.echo(f"{programme}:")
-        for _name, email, _roles in people:
+        for _name, email, _roles in accounts:
             user = users.get(email)
             click.echo(f"  {email:<{width}}  {describe_roles(user) if user else '(not loaded)'}")
 

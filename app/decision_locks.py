@@ -115,6 +115,17 @@ def _sqlite_lock_taken() -> bool:
     return False
 
 
+def lock_programmes(programme_ids) -> None:
+    """Hold the programmes' rows for a change to their people: PostgreSQL locks them FOR UPDATE in id order (so
+    two changes never wait for each other in a circle); SQLite holds the database's write lock (a POST already
+    does; a command takes it here). With no programme (the first PMO), only SQLite's lock is taken."""
+    if _sqlite_lock_taken() or db.session.get_bind().dialect.name == "sqlite":
+        return
+    db.session.execute(
+        sa.select(Programme.id).where(Programme.id.in_(sorted(programme_ids))).order_by(Programme.id).with_for_update()
+    ).all()
+
+
 def lock_programme(target: Programme | ReportingPeriod) -> None:
     """Lock the programme's row and read it and its calendar afresh: every period, and for a decision on an
     opened period its revisions too (FOR SHARE: a sign-off and a change of dates wait for each other). Changes

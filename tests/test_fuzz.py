@@ -279,7 +279,6 @@ class Fuzz:
             "row_id": objects["rows"].get(fixed.get("name", "risks"), objects["rows"]["risks"]),
             "user_id": [objects["member"], objects["personas"]["PMO"], objects["holder"]],
             "assignment_id": [objects["member_assignment"], objects["pmo_assignment"]],
-            "programme_id": [ids.programme],
             "revision": [1, 2],
             "token": [RESET_TOKEN],
             "filename": ["images/waymark.svg"],

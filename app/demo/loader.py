@@ -369,15 +369,3 @@ def _write_drafts(period: ReportingPeriod, drafts: dict, author: User, reference
                 changed_fields=["description"],
                 at=at,
             )
-
-
-class _References:
-    """Hands out each workstream's milestone (M01…) and risk (R01…) references in the order first planned."""
-
-    def __init__(self):
-        self.counters: dict[tuple[str, str], int] = {}
-
-    def next(self, code: str, letter: str) -> str:
-        number = self.counters.get((code, letter), 0) + 1
-        self.counters[(code, letter)] = number
-        return f"{code}-{letter}{number:02d}"

@@ -23,7 +23,7 @@ from flask import current_app
 
 from app import audit, notifications
 from app.auth.services import end_sessions, issue_password_link
-from app.decision_locks import IMMEDIATE, SQLITE_BEGIN
+from app.decision_locks import lock_programmes
 from app.extensions import db
 from app.models import LinkPurpose, Programme, Role, RoleAssignment, User, Workstream
 from app.models.users import find_user, normalise_email
@@ -98,18 +98,8 @@ def describe_grant(role: Role, workstream: Workstream | None, programme: Program
 
 def _hold_people_lock(programme_ids) -> None:
     """Changes to a programme's people are decided one at a time, on what is stored now: two PMOs removing
-    each other at once must not leave the programme with none. PostgreSQL locks the programmes' rows (in id
-    order, so two changes never wait for each other in a circle); on SQLite a POST already holds the
-    database's write lock (app.decision_locks), and a command takes it here."""
-    session = db.session
-    if session.get_bind().dialect.name == "sqlite":
-        if session.connection().info.get(SQLITE_BEGIN) != IMMEDIATE:
-            session.commit()
-            session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
-        return
-    session.execute(
-        sa.select(Programme.id).where(Programme.id.in_(sorted(programme_ids))).order_by(Programme.id).with_for_update()
-    ).all()
+    each other at once must not leave the programme with none."""
+    lock_programmes(programme_ids)
 
 
 def _active_pmo_ids(programme_id: int) -> set[int]:
