@@ -25,10 +25,19 @@ def record(
     at: dt.datetime | None = None,
 ) -> AuditEvent:
     db.session.flush()
-    event = _event(
-        action, obj, actor=actor, from_state=from_state, to_state=to_state, comment=comment,
-        changed_fields=changed_fields, period_id=period_id, workstream_id=workstream_id,
-        programme_id=programme_id, at=at,
+    event = AuditEvent(
+        programme_id=programme_id if programme_id is not None else programme_of(obj),
+        occurred_at=at or utcnow(),
+        actor=actor,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=obj.id,
+        period_id=period_id if period_id is not None else getattr(obj, "period_id", None),
+        workstream_id=workstream_id if workstream_id is not None else getattr(obj, "workstream_id", None),
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        changed_fields=sorted(changed_fields or []),
     )
     db.session.add(event)
     return event
@@ -49,36 +58,6 @@ def record_each(action: str, object_type: str, objects: list[dict], *, actor: Us
              "changed_fields": [], **where}
             for where in objects
         ],
-    )
-
-
-def _event(
-    action: str,
-    obj,
-    *,
-    actor: User | None,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    comment: str = "",
-    changed_fields: list[str] | None = None,
-    period_id: int | None = None,
-    workstream_id: int | None = None,
-    programme_id: int | None = None,
-    at: dt.datetime | None = None,
-) -> AuditEvent:
-    return AuditEvent(
-        programme_id=programme_id if programme_id is not None else programme_of(obj),
-        occurred_at=at or utcnow(),
-        actor=actor,
-        action=action,
-        object_type=type(obj).__name__,
-        object_id=obj.id,
-        period_id=period_id if period_id is not None else getattr(obj, "period_id", None),
-        workstream_id=workstream_id if workstream_id is not None else getattr(obj, "workstream_id", None),
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-        changed_fields=sorted(changed_fields or []),
     )
 
 
