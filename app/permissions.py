@@ -3,10 +3,10 @@
     can(user, "view_update", update)
 
 Every role is held in one programme and counts only there. Readers outside the officer team (IIB
-members and committee viewers) see signed-off reports only.
-Officers see every period, planned ones included (readers never see a planned period); a workstream's draft or submitted update is visible to that workstream's
-team (project managers, sponsor, PMO support) and to the PMO, CMT and lead executive director, and
-to everyone else once approved.
+members and committee viewers) see signed-off reports only. Officers see every period, planned ones
+included (readers never see a planned period); a workstream's draft or submitted update is visible to
+that workstream's team (project managers, sponsor, PMO support) and to the PMO, CMT and lead executive
+director, and to everyone else once approved.
 """
 from __future__ import annotations
 
