@@ -187,11 +187,19 @@ def draft_and_submit(page: Page, code: str, rating: str, *, milestone: str | Non
         page.get_by_label("Add a milestone for next period").fill(milestone)
         page.get_by_role("button", name="Add milestone").click()
         expect(page.locator("#next-milestones")).to_contain_text(milestone)
+        expect(page.get_by_label("Add a milestone for next period")).to_be_focused()
+        # The next list is added to on the editor as it now stands.
+        page.reload()
+        assert_accessible(page)
     if risk:
         page.get_by_label("Add a risk").fill(risk)
         page.get_by_label("Its mitigation").fill("A plan agreed with the sponsor.")
+        expect(page.get_by_label("Add a risk")).to_have_value(risk)
         page.get_by_role("button", name="Add risk").click()
         expect(page.locator("#risks")).to_contain_text(risk)
+    assert_accessible(page)
+    # The sections are written on the editor as it now stands (its lists were changed in place).
+    page.reload()
     assert_accessible(page)
     page.get_by_label("Key activities").fill(f"{title}: the period's activities.")
     page.get_by_label("Engagement").fill("The workstream group met fortnightly.")
