@@ -179,7 +179,9 @@ def plan_and_open(page: Page, first_start: tuple[int, int, int] | None) -> str:
     return address
 
 
-def draft_and_submit(page: Page, code: str, rating: str, *, milestone: str | None, risk: str | None) -> None:
+def draft_and_submit(
+    page: Page, code: str, rating: str, *, milestone: str | None, risk: str | None, last_rating: str | None
+) -> None:
     title = dict((c, t) for c, t, _d in WORKSTREAMS)[code]
     click(page, "link", re.compile(rf"(Write|Revise) the .*highlight report\s+for {title}"))
     click(page, "link", "Edit the draft")
@@ -209,9 +211,11 @@ def draft_and_submit(page: Page, code: str, rating: str, *, milestone: str | Non
     statuses = page.get_by_label("Status", exact=True)
     for index in range(statuses.count()):
         statuses.nth(index).select_option("COMPLETE")
-    reason = page.get_by_label("Reason for the change of rating")
-    if reason.count() and reason.is_visible():
-        reason.fill("The milestones planned were delivered.")
+    if last_rating not in (None, rating):
+        # Asked for (in place) once the rating differs from last period's agreed one.
+        reason = page.get_by_label("Reason for the change of rating")
+        expect(reason).to_be_visible()
+        reason.fill("The audit findings are not yet resolved.")
     page.get_by_role("button", name="Save draft").click()
     success(page, "Draft saved")
     page.get_by_role("button", name="Submit to sponsor").click()
@@ -231,15 +235,21 @@ def approve(page: Page, email: str, title: str) -> None:
     sign_out(page)
 
 
-def run_the_cycle(page: Page, period: str, cmt_day: tuple[int, int, int], ratings: dict[str, str], *, first: bool) -> None:
+def run_the_cycle(
+    page: Page, period: str, cmt_day: tuple[int, int, int], ratings: dict[str, str], *, last: dict[str, str] | None
+) -> None:
     """The project manager drafts both updates, the sponsors approve, the lead director writes the overview and
     a CMT member signs the report off."""
     sign_in(page, PEOPLE["pm"][1])
+    first = last is None
     draft_and_submit(
         page, "GOV", ratings["GOV"], milestone="Agree the constitution" if first else None,
-        risk="Board papers are late" if first else None,
+        risk="Board papers are late" if first else None, last_rating=(last or {}).get("GOV"),
     )
-    draft_and_submit(page, "PRC", ratings["PRC"], milestone="Launch the procurement hub" if first else None, risk=None)
+    draft_and_submit(
+        page, "PRC", ratings["PRC"], milestone="Launch the procurement hub" if first else None, risk=None,
+        last_rating=(last or {}).get("PRC"),
+    )
     sign_out(page)
     approve(page, PEOPLE["governance sponsor"][1], "Governance and decision making")
     approve(page, PEOPLE["procurement sponsor"][1], "Procurement")
@@ -271,7 +281,8 @@ def test_a_new_programme_runs_two_full_cycles_from_an_empty_database(empty_page)
     invite_the_people(application, page)
 
     first = plan_and_open(page, first_start=(1, 1, 2025))
-    run_the_cycle(page, first, (14, 3, 2025), {"GOV": "Green", "PRC": "Amber"}, first=True)
+    first_ratings = {"GOV": "Green", "PRC": "Amber"}
+    run_the_cycle(page, first, (14, 3, 2025), first_ratings, last=None)
 
     second = plan_and_open(page, first_start=None)
     # The second period's drafts start from the first: its planned milestones and open risks, same references.
@@ -283,7 +294,7 @@ def test_a_new_programme_runs_two_full_cycles_from_an_empty_database(empty_page)
     expect(page.locator("main")).to_contain_text("Board papers are late")
     sign_out(page)
 
-    run_the_cycle(page, second, (14, 5, 2025), {"GOV": "Green/Amber", "PRC": "Amber"}, first=False)
+    run_the_cycle(page, second, (14, 5, 2025), {"GOV": "Green/Amber", "PRC": "Amber"}, last=first_ratings)
 
     # The second pack's status table shows last period's ratings from the first.
     sign_in(page, PEOPLE["cmt member"][1])
