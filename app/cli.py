@@ -15,7 +15,7 @@ from app.auth.passwords import password_problem
 from app.extensions import db
 from app.maintenance_cli import register_maintenance_cli
 from app.models import Programme, ReportingPeriod, Role, RoleAssignment, User, Workstream
-from app.models.users import normalise_email
+from app.models.users import find_user
 from app.people import services as people
 from app.people.services import Grant, PeopleChangeRefused
 
@@ -28,7 +28,7 @@ ROLE_NAMES = {role.name.lower().replace("_", "-"): role for role in Role}
 
 
 def _find_user(email: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    user = find_user(email)
     if user is None:
         raise click.ClickException(f"No one has the email address {email}.")
     return user
@@ -48,7 +48,7 @@ def create_user(name: str, email: str, password: str) -> None:
         raise click.ClickException(f"{email} is not an email address in the correct format.") from None
     if problem := password_problem(password, name, email):
         raise click.ClickException(f"{problem}.")
-    if db.session.scalar(sa.select(User).where(User.email == normalise_email(email))):
+    if find_user(email):
         raise click.ClickException(f"Someone already has the email address {email}.")
     user = User(name=name.strip(), email=email)
     user.set_password(password)
